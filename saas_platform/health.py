@@ -1,0 +1,50 @@
+"""``GET /healthz`` on any host: database and broker status, and the schema in use."""
+
+import logging
+
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+def database_check() -> tuple[bool, str]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any failure means "down"; the reason goes to the log
+        logger.warning("health: database down: %s", exc)
+        return False, type(exc).__name__
+    return True, "ok"
+
+
+def broker_check() -> tuple[bool, str]:
+    from saas_platform.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=3)
+    except Exception as exc:
+        logger.warning("health: broker down: %s", exc)
+        return False, type(exc).__name__
+    return True, "ok"
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    db_ok, db_detail = database_check()
+    broker_ok, broker_detail = broker_check()
+    healthy = db_ok and broker_ok
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "down",
+            "database": db_detail,
+            "broker": broker_detail,
+            "schema": connection.schema_name,
+        },
+        status=200 if healthy else 503,
+    )

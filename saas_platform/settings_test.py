@@ -1,0 +1,16 @@
+"""Test settings: the real settings, with only what speeds tests up overridden."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "sinergi-tests-only")
+os.environ.setdefault("DEBUG", "0")
+
+from saas_platform.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,15 @@
+"""URLs of the platform site (public schema)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from saas_platform.health import healthz
+from tenants.views import platform_home
+
+urlpatterns = [
+    path("", platform_home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

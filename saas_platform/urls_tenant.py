@@ -1,0 +1,13 @@
+"""URLs of a Pemda's site (its own schema)."""
+
+from django.urls import include, path
+
+from core.accounts.views import tenant_home
+from saas_platform.health import healthz
+
+urlpatterns = [
+    path("", tenant_home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

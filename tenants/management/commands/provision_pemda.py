@@ -1,0 +1,52 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from tenants.lifecycle import PemdaStatus
+from tenants.services import (
+    PemdaRequestError,
+    pemda_provision,
+    pemda_provision_enqueue,
+    pemda_request,
+)
+
+
+class Command(BaseCommand):
+    help = "Sign up a Pemda by its Kemendagri code and provision it from a template."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--code", required=True, help="Kemendagri code, e.g. 35.78")
+        parser.add_argument(
+            "--template", required=True, help="template name, e.g. surabaya or jabar"
+        )
+        parser.add_argument(
+            "--slug", help="address: <slug>.<PLATFORM_DOMAIN> (default from the name)"
+        )
+        parser.add_argument("--admin-email", default="", help="email of the first admin")
+        parser.add_argument("--admin-password", help="password of the first admin (login 'admin')")
+        parser.add_argument(
+            "--async",
+            action="store_true",
+            dest="in_background",
+            help="enqueue on the Celery worker instead of provisioning here",
+        )
+
+    def handle(self, *args, **options):
+        try:
+            pemda = pemda_request(
+                region_code=options["code"],
+                template_name=options["template"],
+                slug=options["slug"],
+                admin_email=options["admin_email"],
+                admin_password=options["admin_password"],
+            )
+        except PemdaRequestError as exc:
+            raise CommandError(str(exc)) from None
+        if options["in_background"]:
+            pemda_provision_enqueue(pemda)
+            self.stdout.write(f"{pemda.name}: provisioning enqueued ({pemda.status})")
+            return
+        pemda = pemda_provision(pemda_id=pemda.pk)
+        if pemda.status == PemdaStatus.FAILED:
+            raise CommandError(f"{pemda.name}: provisioning failed: {pemda.error}")
+        self.stdout.write(
+            f"{pemda.name} ({pemda.code}): {pemda.status} at http://{pemda.domain_name}"
+        )

@@ -1,0 +1,69 @@
+import zoneinfo
+
+from django.conf import settings
+from django.db import connection
+from django.shortcuts import render
+from django.utils import timezone
+from django_tenants.middleware.main import TenantMainMiddleware
+from django_tenants.utils import get_public_schema_name
+
+from tenants.lifecycle import SERVED_STATUSES, PemdaStatus
+from tenants.models import Pemda
+
+
+def platform_tenant() -> Pemda:
+    """The public schema as a tenant object (never saved: the platform is not a Pemda)."""
+    return Pemda(
+        schema_name=get_public_schema_name(),
+        name="Sinergi",
+        slug="platform",
+        status=PemdaStatus.ACTIVE,
+    )
+
+
+class PemdaMiddleware(TenantMainMiddleware):
+    """Route ``PLATFORM_DOMAIN`` to the platform site and ``<slug>.<PLATFORM_DOMAIN>`` to its Pemda.
+
+    Any other host, and a Pemda that is not open (requested, failed, archived …), gets
+    a plain 404 page rendered from the public schema.
+    """
+
+    def get_tenant(self, domain_model, hostname):
+        if hostname == settings.PLATFORM_DOMAIN:
+            return platform_tenant()
+        domain = domain_model.objects.select_related("tenant").get(
+            domain=hostname, tenant__status__in=SERVED_STATUSES, tenant__is_template=False
+        )
+        return domain.tenant
+
+    def no_tenant_found(self, request, hostname):
+        connection.set_schema_to_public()
+        return render(
+            request,
+            "tenants/unknown_host.html",
+            {
+                "hostname": hostname,
+                "platform_url": f"//{settings.PLATFORM_DOMAIN}{_port(request)}/",
+            },
+            status=404,
+        )
+
+
+def _port(request) -> str:
+    host = request.get_host()
+    return f":{host.rsplit(':', 1)[1]}" if ":" in host else ""
+
+
+class PemdaTimezoneMiddleware:
+    """Show times in the Pemda's own zone (Indonesia spans three); store UTC."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        tenant = getattr(request, "tenant", None)
+        if tenant is not None and not tenant.is_platform:
+            timezone.activate(zoneinfo.ZoneInfo(tenant.time_zone))
+        else:
+            timezone.deactivate()
+        return self.get_response(request)

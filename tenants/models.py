@@ -1,0 +1,140 @@
+from django.conf import settings
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.utils import get_public_schema_name
+
+from tenants.lifecycle import PemdaStatus
+
+
+class RegionLevel(models.TextChoices):
+    PROVINSI = "provinsi", _("Province")
+    KABUPATEN = "kabupaten", _("Regency")
+    KOTA = "kota", _("City")
+
+
+class Province(models.Model):
+    """One of Indonesia's 38 provinces (reference data from regions.csv)."""
+
+    code = models.CharField(_("code"), max_length=2, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    time_zone = models.CharField(_("time zone"), max_length=40)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self):
+        return self.name
+
+
+class Region(models.Model):
+    """A province, regency or city by its Kemendagri code (reference data from regions.csv)."""
+
+    code = models.CharField(_("code"), max_length=5, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="regions")
+    time_zone = models.CharField(_("time zone"), max_length=40)
+    autonomous = models.BooleanField(_("autonomous"), default=True)
+    population = models.PositiveBigIntegerField(_("population"), default=0)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def government_name(self) -> str:
+        """The name of the region's government: 'Provinsi Jawa Barat', 'Kota Surabaya'."""
+        return f"Provinsi {self.name}" if self.level == RegionLevel.PROVINSI else self.name
+
+
+class Pemda(TenantMixin):
+    """A local government (tenant), or a template configuration that new Pemda clone.
+
+    A template is a tenant row with no domain and no personal data, so
+    ``migrate_schemas`` keeps its schema current.
+    """
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    region = models.OneToOneField(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pemda",
+        verbose_name=_("Kemendagri code"),
+    )
+    time_zone = models.CharField(_("time zone"), max_length=40, default="Asia/Jakarta")
+    status = models.CharField(
+        _("status"), max_length=20, choices=PemdaStatus.choices, default=PemdaStatus.REQUESTED
+    )
+    is_template = models.BooleanField(_("is template"), default=False)
+    template = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="clones",
+        limit_choices_to={"is_template": True},
+        verbose_name=_("template"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    template_version = models.PositiveIntegerField(_("template version"), default=0)
+    # The first admin, kept until provisioning has created the account (hash only).
+    admin_email = models.EmailField(_("admin email"), blank=True)
+    admin_password_hash = models.CharField(max_length=256, blank=True)
+    error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    activated_at = models.DateTimeField(_("activated"), null=True, blank=True)
+
+    # Schemas are created by the provisioning service (cloned) or the template builder
+    # (migrated), never as a side effect of save().
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Pemda")
+        verbose_name_plural = _("Pemda")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_template=True) | models.Q(region__isnull=False),
+                name="pemda_has_region_unless_template",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_platform(self) -> bool:
+        return self.schema_name == get_public_schema_name()
+
+    @property
+    def code(self) -> str | None:
+        return self.region_id
+
+    @cached_property
+    def domain_name(self) -> str:
+        return f"{self.slug}.{settings.PLATFORM_DOMAIN}"
+
+    def get_base_schema(self):
+        """Clone the template chosen for this Pemda; a template itself is migrated."""
+        if self.is_template or self.template_id is None:
+            return False
+        return self.template.schema_name
+
+
+class Domain(DomainMixin):
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")

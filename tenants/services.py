@@ -1,0 +1,216 @@
+"""Writes on Pemda: request, provision (clone a template), and the lifecycle around them."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_exists
+
+from core.accounts.models import Role, User
+from core.config.models import PolicySetting
+from onboarding.templates_catalogue import TEMPLATE_SCHEMA_PREFIX
+from tenants.lifecycle import InvalidTransition, PemdaStatus, pemda_transition
+from tenants.models import Domain, Pemda, Region, RegionLevel
+from tenants.regions import region_code_parse
+
+logger = logging.getLogger(__name__)
+
+SLUG_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+RESERVED_SLUGS = {"www", "api", "admin", "public", "static", "media", "mail", "platform"}
+# A claim older than this is taken to belong to a worker that died mid-way.
+STALE_PROVISIONING = timedelta(minutes=30)
+FIRST_ADMIN_USERNAME = "admin"
+
+
+class PemdaRequestError(ValueError):
+    """A sign-up that cannot be accepted; the message is for the user."""
+
+
+def slug_default(region: Region) -> str:
+    """'Kota Surabaya' → 'surabaya', 'Kabupaten Buol' → 'buol', provinsi Jambi → 'prov-jambi'."""
+    base = re.sub(r"^(Kota|Kabupaten)\s+", "", region.name)
+    base = re.sub(r"[^a-z0-9]+", "-", base.lower()).strip("-")
+    return f"prov-{base}" if region.level == RegionLevel.PROVINSI else base
+
+
+def slug_validate(slug: str) -> None:
+    if not (3 <= len(slug) <= 40 and SLUG_RE.match(slug)):
+        raise PemdaRequestError(
+            _(
+                "Address %(slug)r is not valid: use 3–40 lowercase letters, digits and single "
+                "hyphens, starting with a letter."
+            )
+            % {"slug": slug}
+        )
+    if slug in RESERVED_SLUGS or slug.startswith("tpl-") or slug.startswith("pg-"):
+        raise PemdaRequestError(_("Address %(slug)r is reserved.") % {"slug": slug})
+
+
+@transaction.atomic
+def pemda_request(
+    *,
+    region_code: str,
+    template_name: str,
+    slug: str | None = None,
+    admin_email: str = "",
+    admin_password: str | None = None,
+) -> Pemda:
+    """Record a Pemda to be provisioned. Asking again for the same region returns the same row."""
+    try:
+        code = region_code_parse(region_code)
+    except ValueError as exc:
+        raise PemdaRequestError(str(exc)) from None
+    region = Region.objects.select_related("province").filter(code=str(code)).first()
+    if region is None:
+        raise PemdaRequestError(_("No region has the code %(code)s.") % {"code": code})
+    if not region.autonomous:
+        raise PemdaRequestError(
+            _("%(name)s has no autonomous government of its own to sign up.")
+            % {"name": region.name}
+        )
+    template = Pemda.objects.filter(
+        is_template=True, schema_name=f"{TEMPLATE_SCHEMA_PREFIX}{template_name}"
+    ).first()
+    if template is None:
+        raise PemdaRequestError(_("There is no template named %(name)r.") % {"name": template_name})
+
+    existing = Pemda.objects.filter(region=region).first()
+    if existing is not None:
+        if existing.template_id != template.pk:
+            raise PemdaRequestError(
+                _("%(name)s is already registered with another template.") % {"name": existing.name}
+            )
+        return existing
+
+    slug = slug or slug_default(region)
+    slug_validate(slug)
+    if Pemda.objects.filter(slug=slug).exists():
+        raise PemdaRequestError(_("Address %(slug)r is already taken.") % {"slug": slug})
+    return Pemda.objects.create(
+        name=region.government_name,
+        slug=slug,
+        schema_name=slug.replace("-", "_"),
+        region=region,
+        time_zone=region.time_zone,
+        template=template,
+        template_version=template.template_version,
+        admin_email=admin_email,
+        admin_password_hash=make_password(admin_password) if admin_password else "",
+        status=PemdaStatus.REQUESTED,
+    )
+
+
+def _claim(pemda: Pemda) -> bool:
+    """Take the Pemda for provisioning; False if there is nothing to do."""
+    if (
+        pemda.status == PemdaStatus.PROVISIONING
+        and pemda.status_changed_at
+        and (timezone.now() - pemda.status_changed_at > STALE_PROVISIONING)
+    ):
+        pemda_transition(
+            pemda=pemda,
+            source=PemdaStatus.PROVISIONING,
+            target=PemdaStatus.FAILED,
+            error="Provisioning was interrupted; retrying.",
+        )
+    if pemda.status not in (PemdaStatus.REQUESTED, PemdaStatus.FAILED):
+        return False
+    try:
+        pemda_transition(
+            pemda=pemda, source=pemda.status, target=PemdaStatus.PROVISIONING, error=""
+        )
+    except InvalidTransition:
+        return False  # another worker claimed it first
+    return True
+
+
+def _identity_apply(pemda: Pemda) -> None:
+    identity = {
+        "pemda.name": pemda.name,
+        "pemda.slug": pemda.slug,
+        "pemda.code": pemda.region_id,
+        "pemda.time_zone": pemda.time_zone,
+        "template.name": pemda.template.name,
+        "template.version": pemda.template_version,
+    }
+    for key, value in identity.items():
+        PolicySetting.objects.update_or_create(key=key, defaults={"value": value})
+
+
+def _first_admin_create(pemda: Pemda) -> User:
+    admin = User(
+        username=FIRST_ADMIN_USERNAME,
+        email=pemda.admin_email,
+        role=Role.TENANT_ADMIN,
+        name=_("Admin BKPSDMD %(name)s") % {"name": pemda.name},
+    )
+    if pemda.admin_password_hash:
+        admin.password = pemda.admin_password_hash
+    else:
+        admin.set_unusable_password()
+    admin.save()
+    return admin
+
+
+def pemda_provision(*, pemda_id: int) -> Pemda:
+    """Create the Pemda's schema from its template and open it; safe to call again.
+
+    1. Claim the row (compare-and-set requested|failed → provisioning); anything else
+       (already active, or another worker on it) makes this call a no-op.
+    2. In one transaction: clone the template schema, write the Pemda's identity into
+       it, create its first admin, attach its domain, and mark it active. PostgreSQL
+       DDL is transactional, so a failure anywhere rolls the new schema back too.
+    3. On failure: make sure no schema is left, and record the error on the row.
+    """
+    connection.set_schema_to_public()
+    pemda = Pemda.objects.select_related("template").get(pk=pemda_id)
+    if not _claim(pemda):
+        return pemda
+    try:
+        with transaction.atomic():
+            pemda.create_schema(check_if_exists=False, verbosity=0)
+            with pemda:
+                _identity_apply(pemda)
+                admin = _first_admin_create(pemda)
+            Domain.objects.create(domain=pemda.domain_name, tenant=pemda, is_primary=True)
+            pemda_transition(
+                pemda=pemda,
+                source=PemdaStatus.PROVISIONING,
+                target=PemdaStatus.ACTIVE,
+                admin_password_hash="",
+            )
+            if not admin.has_usable_password() and admin.email:
+                transaction.on_commit(lambda: _password_setup_enqueue(pemda, admin))
+    except Exception as exc:
+        logger.exception("Provisioning %s failed", pemda.slug)
+        connection.set_schema_to_public()
+        if schema_exists(pemda.schema_name):
+            pemda._drop_schema(force_drop=True)
+        pemda.status = PemdaStatus.PROVISIONING
+        pemda_transition(
+            pemda=pemda,
+            source=PemdaStatus.PROVISIONING,
+            target=PemdaStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+        )
+    return pemda
+
+
+def _password_setup_enqueue(pemda: Pemda, admin: User) -> None:
+    from core.accounts.tasks import account_password_setup_send_task
+
+    with pemda:  # the task carries the schema that is active when it is sent
+        account_password_setup_send_task.delay(admin.pk, pemda.domain_name)
+
+
+def pemda_provision_enqueue(pemda: Pemda) -> None:
+    """Provision in the background once the request row is committed."""
+    from tenants.tasks import pemda_provision_task
+
+    transaction.on_commit(lambda: pemda_provision_task.delay(pemda.pk))

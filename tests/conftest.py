@@ -1,0 +1,105 @@
+"""Shared fixtures. The test Pemda are provisioned once per session (cloning is the
+real path), and every test then runs in a transaction that is rolled back.
+
+Personas (healthchecks-style): at Kota Surabaya an admin, a leader, an atasan and an
+employee; at Kota Jambi an admin with the same username as Surabaya's.
+"""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+from core.accounts.models import Role, User
+from tenants.models import Pemda
+from tenants.services import pemda_provision, pemda_request
+
+PASSWORD = "kata-sandi-uji-123"
+JAMBI_PASSWORD = "sandi-jambi-456"
+EMPLOYEE_NIP = "198809172012032004"
+ATASAN_NIP = "198001052005031003"
+
+
+def _provision(code, slug, template, password, email):
+    pemda = pemda_request(
+        region_code=code,
+        template_name=template,
+        slug=slug,
+        admin_email=email,
+        admin_password=password,
+    )
+    return pemda_provision(pemda_id=pemda.pk)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("build_templates", verbosity=0)
+        surabaya = _provision("35.78", "surabaya", "surabaya", PASSWORD, "admin@surabaya.go.id")
+        jambi = _provision(
+            "15.71", "kota-jambi", "surabaya", JAMBI_PASSWORD, "admin@jambikota.go.id"
+        )
+        with surabaya:
+            User.objects.create_user(
+                "pimpinan", password=PASSWORD, role=Role.LEADER, name="Wali Kota Surabaya"
+            )
+            User.objects.create_user(
+                "atasan",
+                password=PASSWORD,
+                role=Role.ATASAN,
+                nip=ATASAN_NIP,
+                email="atasan@surabaya.go.id",
+            )
+            User.objects.create_user(
+                "pegawai",
+                password=PASSWORD,
+                role=Role.EMPLOYEE,
+                nip=EMPLOYEE_NIP,
+                name="Siti Rahayu",
+            )
+        with jambi:
+            User.objects.create_user(
+                "pegawai", password=JAMBI_PASSWORD, role=Role.EMPLOYEE, nip="199001012015031001"
+            )
+        connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_after_each_test():
+    """Requests switch the connection to their Pemda's schema; start every test at public."""
+    connection.set_schema_to_public()
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def surabaya(db) -> Pemda:
+    return Pemda.objects.select_related("region", "template").get(slug="surabaya")
+
+
+@pytest.fixture
+def jambi(db) -> Pemda:
+    return Pemda.objects.select_related("region", "template").get(slug="kota-jambi")
+
+
+def client_for(pemda: Pemda) -> Client:
+    return Client(HTTP_HOST=pemda.domain_name)
+
+
+@pytest.fixture
+def surabaya_client(surabaya) -> Client:
+    return client_for(surabaya)
+
+
+@pytest.fixture
+def jambi_client(jambi) -> Client:
+    return client_for(jambi)
+
+
+@pytest.fixture
+def platform_client(db) -> Client:
+    return Client(HTTP_HOST="localhost")
+
+
+def login(client: Client, identifier: str, password: str = PASSWORD):
+    return client.post("/accounts/login/", {"username": identifier, "password": password})

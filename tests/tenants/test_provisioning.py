@@ -1,0 +1,226 @@
+"""Provisioning clones a template schema; it is a compare-and-set state machine."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django_tenants.utils import schema_exists
+
+from core.accounts.models import Role, User
+from core.config.models import PolicySetting, RuleTable
+from tenants import services
+from tenants.lifecycle import InvalidTransition, PemdaStatus, pemda_transition
+from tenants.models import Domain, Pemda
+from tenants.services import PemdaRequestError, pemda_provision, pemda_request
+
+pytestmark = pytest.mark.django_db
+
+
+def _request(code="33.15", slug="grobogan", template="jabar", **kwargs):
+    return pemda_request(region_code=code, template_name=template, slug=slug, **kwargs)
+
+
+def _config(schema_owner):
+    with schema_owner:
+        settings = dict(PolicySetting.objects.values_list("key", "value"))
+        rules = sorted(RuleTable.objects.values_list("name", "version", "data"))
+    return settings, rules
+
+
+def test_clone_copies_the_templates_configuration_rows():
+    pemda = pemda_provision(pemda_id=_request(admin_password="rahasia-123").pk)
+    template = Pemda.objects.get(schema_name="tpl_jabar")
+
+    template_settings, template_rules = _config(template)
+    settings, rules = _config(pemda)
+
+    assert pemda.status == PemdaStatus.ACTIVE
+    assert rules == template_rules
+    assert template_settings.items() <= settings.items()
+    assert settings["pemda.code"] == "33.15"
+    assert settings["pemda.name"] == "Kabupaten Grobogan"
+    assert settings["performance.evaluation_period"] == "quarterly"
+
+
+def test_identity_domain_and_first_admin_are_set():
+    pemda = pemda_provision(
+        pemda_id=_request(admin_email="bkpsdmd@grobogan.go.id", admin_password="rahasia-123").pk
+    )
+    assert pemda.name == "Kabupaten Grobogan"
+    assert pemda.time_zone == "Asia/Jakarta"
+    assert pemda.activated_at is not None
+    assert pemda.admin_password_hash == ""  # not kept once the account exists
+    assert Domain.objects.get(tenant=pemda).domain == "grobogan.localhost"
+    with pemda:
+        admin = User.objects.get()
+    assert (admin.username, admin.email, admin.role) == (
+        "admin",
+        "bkpsdmd@grobogan.go.id",
+        Role.TENANT_ADMIN,
+    )
+    assert admin.check_password("rahasia-123")
+
+
+def test_sequences_continue_after_the_clone():
+    pemda = pemda_provision(pemda_id=_request().pk)
+    with pemda:
+        highest = max(PolicySetting.objects.values_list("pk", flat=True))
+        created = PolicySetting.objects.create(key="test.after_clone", value=True)
+        rule = RuleTable.objects.create(name="test", version=1, data={})
+    assert created.pk > highest
+    assert rule.pk > 0
+
+
+def test_a_second_run_is_a_no_op():
+    pemda = pemda_provision(pemda_id=_request(admin_password="rahasia-123").pk)
+    activated_at = pemda.activated_at
+
+    again = pemda_provision(pemda_id=pemda.pk)
+
+    assert again.status == PemdaStatus.ACTIVE
+    assert again.activated_at == activated_at
+    with pemda:
+        assert User.objects.count() == 1
+    assert Domain.objects.filter(tenant=pemda).count() == 1
+
+
+def test_requesting_the_same_region_again_returns_the_same_pemda():
+    first = _request()
+    assert _request().pk == first.pk
+    assert Pemda.objects.filter(region_id="33.15").count() == 1
+
+
+def test_a_failure_halfway_leaves_no_schema_and_a_readable_error(monkeypatch):
+    def broken(pemda):
+        raise RuntimeError("admin account could not be created")
+
+    monkeypatch.setattr(services, "_first_admin_create", broken)
+    pemda = pemda_provision(pemda_id=_request().pk)
+
+    assert pemda.status == PemdaStatus.FAILED
+    assert not schema_exists("grobogan")
+    stored = Pemda.objects.get(pk=pemda.pk)
+    assert stored.status == PemdaStatus.FAILED
+    assert "admin account could not be created" in stored.error
+    assert not Domain.objects.filter(tenant=pemda).exists()
+
+
+def test_a_failed_pemda_can_be_provisioned_again_once_the_cause_is_gone(monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "_identity_apply", lambda pemda: 1 / 0)
+        failed = pemda_provision(pemda_id=_request().pk)
+    assert failed.status == PemdaStatus.FAILED
+
+    retried = pemda_provision(pemda_id=failed.pk)
+
+    assert retried.status == PemdaStatus.ACTIVE
+    assert retried.error == ""
+    assert schema_exists("grobogan")
+
+
+def test_a_pemda_being_provisioned_by_another_worker_is_left_alone():
+    pemda = _request()
+    Pemda.objects.filter(pk=pemda.pk).update(status=PemdaStatus.PROVISIONING)
+    from django.utils import timezone
+
+    Pemda.objects.filter(pk=pemda.pk).update(status_changed_at=timezone.now())
+
+    assert pemda_provision(pemda_id=pemda.pk).status == PemdaStatus.PROVISIONING
+    assert not schema_exists("grobogan")
+
+
+def test_a_stale_claim_is_taken_over():
+    import datetime
+
+    from django.utils import timezone
+
+    pemda = _request()
+    Pemda.objects.filter(pk=pemda.pk).update(
+        status=PemdaStatus.PROVISIONING,
+        status_changed_at=timezone.now() - datetime.timedelta(hours=2),
+    )
+    assert pemda_provision(pemda_id=pemda.pk).status == PemdaStatus.ACTIVE
+
+
+def test_transitions_are_compare_and_set():
+    pemda = _request()
+    stale_copy = Pemda.objects.get(pk=pemda.pk)
+    pemda_transition(pemda=pemda, source=PemdaStatus.REQUESTED, target=PemdaStatus.PROVISIONING)
+
+    with pytest.raises(InvalidTransition):  # the other copy still believes it is 'requested'
+        pemda_transition(
+            pemda=stale_copy, source=PemdaStatus.REQUESTED, target=PemdaStatus.PROVISIONING
+        )
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        (PemdaStatus.REQUESTED, PemdaStatus.ACTIVE),
+        (PemdaStatus.ARCHIVED, PemdaStatus.ACTIVE),
+        (PemdaStatus.ACTIVE, PemdaStatus.PROVISIONING),
+    ],
+)
+def test_the_state_machine_refuses_invalid_transitions(source, target):
+    pemda = _request()
+    Pemda.objects.filter(pk=pemda.pk).update(status=source)
+    pemda.status = source
+    with pytest.raises(InvalidTransition):
+        pemda_transition(pemda=pemda, source=source, target=target)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"code": "3315"}, "not valid"),
+        ({"code": "99.99"}, "outside the range"),
+        ({"code": "35.99"}, "No region"),
+        ({"code": "31.71", "slug": "jakpus"}, "autonomous"),
+        ({"template": "tidak-ada"}, "no template"),
+        ({"slug": "Grobogan!"}, "not valid"),
+        ({"slug": "admin"}, "reserved"),
+        ({"slug": "tpl-jabar"}, "reserved"),
+        ({"slug": "surabaya"}, "already taken"),
+    ],
+)
+def test_bad_requests_are_refused_with_a_reason_and_change_nothing(kwargs, message):
+    before = Pemda.objects.count()
+    with pytest.raises(PemdaRequestError, match=message):
+        _request(**kwargs)
+    assert Pemda.objects.count() == before
+
+
+def test_the_same_region_with_another_template_is_refused():
+    _request(template="jabar")
+    with pytest.raises(PemdaRequestError, match="another template"):
+        _request(template="surabaya")
+
+
+def test_the_management_command_provisions_a_pemda(capsys):
+    call_command(
+        "provision_pemda", "--code", "64.72", "--template", "jabar", "--admin-password", "x-123456"
+    )
+    assert "samarinda.localhost" in capsys.readouterr().out
+    assert Pemda.objects.get(region_id="64.72").status == PemdaStatus.ACTIVE
+    assert schema_exists("samarinda")
+
+
+def test_the_management_command_fails_loudly_on_bad_input():
+    with pytest.raises(CommandError, match="No region"):
+        call_command("provision_pemda", "--code", "35.99", "--template", "jabar")
+
+
+def test_migrate_schemas_skips_pemda_without_a_schema():
+    requested = _request()
+    call_command("migrate_schemas", interactive=False, verbosity=0)
+    assert not schema_exists(requested.schema_name)
+    with connection.cursor() as cursor:  # no tenant table leaked into public
+        cursor.execute("SELECT to_regclass('public.config_policysetting')")
+        assert cursor.fetchone()[0] is None
+
+
+def test_building_templates_again_is_idempotent():
+    template = Pemda.objects.get(schema_name="tpl_surabaya")
+    before = _config(template)
+    call_command("build_templates", verbosity=0)
+    assert _config(template) == before
+    assert Pemda.objects.filter(is_template=True).count() == 2

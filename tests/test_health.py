@@ -1,0 +1,34 @@
+import pytest
+from django.test import Client
+
+from saas_platform.celery import app as celery_app
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_on_the_platform_reports_the_public_schema():
+    response = Client(HTTP_HOST="localhost").get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "schema": "public"}
+
+
+def test_health_on_a_pemda_reports_its_schema(surabaya_client):
+    response = surabaya_client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["schema"] == "surabaya"
+
+
+def test_health_is_503_when_the_broker_is_down(surabaya_client, monkeypatch):
+    # A real broker address where nothing listens (port 9 is "discard", closed here).
+    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
+    response = surabaya_client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "down"
+    assert body["database"] == "ok"
+    assert body["broker"] != "ok"
+
+
+def test_health_does_not_require_login_and_is_never_cached(surabaya_client):
+    response = surabaya_client.get("/healthz")
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
