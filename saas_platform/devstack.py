@@ -53,6 +53,11 @@ def _banner(port: str) -> None:
     print("=" * 72 + "\n", flush=True)
 
 
+def _spawn(command: str) -> subprocess.Popen:
+    program, *args = command.split()
+    return subprocess.Popen([str(BIN / program), *args], cwd=BASE_DIR)
+
+
 def demo() -> int:
     _environment()
     port = os.environ.get("PORT", "8000")
@@ -61,36 +66,12 @@ def demo() -> int:
     _manage("build_templates")
     _manage("seed_demo")
     _manage("collectstatic", "--noinput", "-v", "0")
-    children = [
-        subprocess.Popen(
-            [
-                str(BIN / "celery"),
-                "-A",
-                "saas_platform",
-                "worker",
-                "-l",
-                "warning",
-                "--concurrency",
-                "2",
-            ],
-            cwd=BASE_DIR,
-        ),
-        subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "saas_platform.wsgi",
-                "--bind",
-                f"0.0.0.0:{port}",
-                "--workers",
-                "2",
-                "--threads",
-                "4",
-                "--access-logfile",
-                "-",
-            ],
-            cwd=BASE_DIR,
-        ),
-    ]
+    worker = "celery -A saas_platform worker -l warning --concurrency 2"
+    web = (
+        f"gunicorn saas_platform.wsgi --bind 0.0.0.0:{port} --workers 2 --threads 4 "
+        "--graceful-timeout 5 --access-logfile -"
+    )
+    children = [_spawn(worker), _spawn(web)]
     PIDFILE.write_text(str(os.getpid()))
     _banner(port)
     stopping = False

