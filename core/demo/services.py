@@ -68,8 +68,9 @@ def demo_pemda_seed(*, password: str) -> list[Pemda]:
         if pemda.status != PemdaStatus.ACTIVE:
             raise RuntimeError(f"{pemda.name}: {pemda.error}")
         with pemda:
-            existing = set(User.objects.values_list("username", flat=True))
-            new = [user for user in demo_people(pemda) if user.username not in existing]
+            taken = set(User.objects.values_list("username", flat=True))
+            taken |= set(User.objects.exclude(nip=None).values_list("nip", flat=True))
+            new = [user for user in demo_people(pemda) if not {user.username, user.nip} & taken]
             for user in new:
                 user.password = password_hash
             User.objects.bulk_create(new)
