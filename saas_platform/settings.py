@@ -49,6 +49,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "core.accounts",
     "core.config",
+    "core.org",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 INSTALLED_APPS += ["core.demo"]  # management command only, no models

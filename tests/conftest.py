@@ -73,6 +73,15 @@ def _public_schema_after_each_test():
 
 
 @pytest.fixture
+def english():
+    """Match message texts in English; pages are tested in Indonesian, the default."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def surabaya(db) -> Pemda:
     return Pemda.objects.select_related("region", "template").get(slug="surabaya")
 

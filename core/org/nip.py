@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 MINIMUM_APPOINTMENT_AGE = 18  # UU ASN: a CPNS is at least 18 at appointment
+# PPPK NIPs carry the code 21 where a PNS NIP has the appointment month (e.g. 2023 21).
+PPPK_MONTH_CODE = 21
 
 
 class NIPError(ValueError):
@@ -23,9 +25,13 @@ class NIP:
     value: str
     birth_date: datetime.date
     appointment_year: int
-    appointment_month: int
+    appointment_month: int | None  # None for a PPPK NIP, which records the year only
     sex: str  # "L" (laki-laki) or "P" (perempuan)
     sequence: int
+
+    @property
+    def is_pppk(self) -> bool:
+        return self.appointment_month is None
 
     def __str__(self) -> str:
         return self.value
@@ -46,13 +52,15 @@ def nip_parse(raw: str, *, today: datetime.date | None = None) -> NIP:
     if birth > today:
         raise NIPError(_("NIP birth date lies in the future."))
     year, month = int(value[8:12]), int(value[12:14])
-    if not 1 <= month <= 12:
+    if month == PPPK_MONTH_CODE:
+        month = None
+    elif not 1 <= month <= 12:
         raise NIPError(
             _("NIP appointment month %(month)s is not a month.") % {"month": value[12:14]}
         )
-    if (year, month) > (today.year, today.month):
+    if (year, month or 1) > (today.year, today.month):
         raise NIPError(_("NIP appointment date lies in the future."))
-    if (year, month) < (birth.year + MINIMUM_APPOINTMENT_AGE, birth.month):
+    if (year, month or 12) < (birth.year + MINIMUM_APPOINTMENT_AGE, birth.month):
         raise NIPError(
             _("NIP appointment date is before the employee's %(age)s birthday.")
             % {"age": f"{MINIMUM_APPOINTMENT_AGE}th"}

@@ -33,6 +33,7 @@ def test_spaces_as_printed_on_documents_are_ignored_and_female_digit_reads_p():
         ("196608321988031001", "not a real date"),  # day 32
         ("203001011988031001", "future"),  # born in 2030
         ("196608011988131001", "not a month"),  # appointment month 13
+        ("196608011988221001", "not a month"),  # 22: neither a month nor the PPPK code
         ("196608011988001001", "not a month"),  # appointment month 00
         ("199001012027011001", "future"),  # appointed in 2027
         ("200001012010011001", "birthday"),  # appointed at 10
@@ -41,9 +42,16 @@ def test_spaces_as_printed_on_documents_are_ignored_and_female_digit_reads_p():
         ("196608011988031000", "000"),
     ],
 )
-def test_impossible_nips_are_rejected_with_a_reason(raw, reason):
+def test_impossible_nips_are_rejected_with_a_reason(raw, reason, english):
     with pytest.raises(NIPError, match=reason):
         nip_parse(raw, today=TODAY)
+
+
+def test_a_pppk_nip_carries_code_21_instead_of_a_month():
+    nip = nip_parse("199505052023212006", today=TODAY)
+    assert nip.is_pppk
+    assert (nip.appointment_year, nip.appointment_month, nip.sex) == (2023, None, "P")
+    assert not nip_parse("196608011988031001", today=TODAY).is_pppk
 
 
 def test_leap_day_birth_is_a_real_date():

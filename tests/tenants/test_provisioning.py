@@ -182,14 +182,14 @@ def test_the_state_machine_refuses_invalid_transitions(source, target):
         ({"slug": "surabaya"}, "already taken"),
     ],
 )
-def test_bad_requests_are_refused_with_a_reason_and_change_nothing(kwargs, message):
+def test_bad_requests_are_refused_with_a_reason_and_change_nothing(kwargs, message, english):
     before = Pemda.objects.count()
     with pytest.raises(PemdaRequestError, match=message):
         _request(**kwargs)
     assert Pemda.objects.count() == before
 
 
-def test_the_same_region_with_another_template_is_refused():
+def test_the_same_region_with_another_template_is_refused(english):
     _request(template="jabar")
     with pytest.raises(PemdaRequestError, match="another template"):
         _request(template="surabaya")
@@ -204,7 +204,7 @@ def test_the_management_command_provisions_a_pemda(capsys):
     assert schema_exists("samarinda")
 
 
-def test_the_management_command_fails_loudly_on_bad_input():
+def test_the_management_command_fails_loudly_on_bad_input(english):
     with pytest.raises(CommandError, match="No region"):
         call_command("provision_pemda", "--code", "35.99", "--template", "jabar")
 

@@ -1,0 +1,166 @@
+"""Writes on the organisation: keep the tree's derived fields and every atasan current."""
+
+from __future__ import annotations
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from core.accounts.models import Role, User
+from core.org.models import AtasanOverride, Employee, Position, Unit
+from core.org.ranks import MANAGERIAL_RANK, UnitKind
+
+DERIVED_ROLES = (Role.EMPLOYEE, Role.ATASAN, Role.HEAD_OF_OPD)
+
+
+class OrgError(ValueError):
+    """A change the organisation rules refuse; the message is for the user."""
+
+
+def column_update_from_pairs(table: str, column: str, pairs: list[tuple[int, int | None]]) -> int:
+    """UPDATE table SET column = v WHERE id = k for many (k, v), skipping unchanged rows."""
+    changed = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), 5000):
+            chunk = pairs[start : start + 5000]
+            values = ", ".join(["(%s::bigint, %s::bigint)"] * len(chunk))
+            cursor.execute(
+                f"UPDATE {table} AS t SET {column} = v.value "
+                f"FROM (VALUES {values}) AS v(id, value) "
+                f"WHERE t.id = v.id AND t.{column} IS DISTINCT FROM v.value",
+                [item for pair in chunk for item in pair],
+            )
+            changed += cursor.rowcount
+    return changed
+
+
+def unit_tree_refresh() -> None:
+    """Recompute each unit's OPD (its root) and depth; refuse a cycle."""
+    parent = dict(Unit.objects.values_list("id", "parent_id"))
+    opd, depth = {}, {}
+    for unit_id in parent:
+        seen, node = [], unit_id
+        while parent[node] is not None:
+            if node in seen:
+                raise OrgError(_("The unit tree has a cycle."))
+            seen.append(node)
+            node = parent[node]
+        opd[unit_id], depth[unit_id] = node, len(seen)
+    column_update_from_pairs("org_unit", "opd_id", list(opd.items()))
+    column_update_from_pairs("org_unit", "depth", list(depth.items()))
+
+
+def _unit_heads() -> dict[int, int]:
+    """unit id → the employee who heads it: the holder of its highest managerial position."""
+    best: dict[int, tuple] = {}
+    for pid, unit_id, jenis, kelas, code in Position.objects.values_list(
+        "id", "unit_id", "jenis", "kelas_jabatan", "code"
+    ):
+        rank = MANAGERIAL_RANK.get(jenis)
+        if rank is None:
+            continue
+        key = (rank, kelas, [-ord(ch) for ch in code])
+        if unit_id not in best or key > best[unit_id][0]:
+            best[unit_id] = (key, pid)
+    head_position = {unit_id: pid for unit_id, (_, pid) in best.items()}
+    holder: dict[int, int] = {}
+    for employee_id, position_id in (
+        Employee.objects.filter(is_active=True, position_id__in=head_position.values())
+        .order_by("id")
+        .values_list("id", "position_id")
+    ):
+        holder.setdefault(position_id, employee_id)
+    return {unit_id: holder[pid] for unit_id, pid in head_position.items() if pid in holder}
+
+
+def atasan_derive_all() -> dict[int, int | None]:
+    """employee id → derived atasan, walking up the tree from the employee's unit.
+
+    1. An employee who heads their unit starts from the parent unit; others from their unit.
+    2. The first unit upwards with a head (who is not the employee) gives the atasan.
+    3. Past the top (an OPD head): the Sekda, head of the Sekretariat Daerah; the Sekda
+       (and a Pemda without one) has no atasan among the ASN — the leader appraises.
+    """
+    parent = dict(Unit.objects.values_list("id", "parent_id"))
+    heads = _unit_heads()
+    sekda_unit = Unit.objects.filter(kind=UnitKind.SEKRETARIAT_DAERAH, parent=None).first()
+    sekda = heads.get(sekda_unit.pk) if sekda_unit else None
+    derived = {}
+    for employee_id, unit_id in Employee.objects.filter(is_active=True).values_list(
+        "id", "unit_id"
+    ):
+        node = parent.get(unit_id) if heads.get(unit_id) == employee_id else unit_id
+        atasan = None
+        while node is not None:
+            head = heads.get(node)
+            if head is not None and head != employee_id:
+                atasan = head
+                break
+            node = parent.get(node)
+        if atasan is None and sekda is not None and sekda != employee_id:
+            atasan = sekda
+        derived[employee_id] = atasan
+    return derived
+
+
+@transaction.atomic
+def org_structure_refresh() -> None:
+    """Bring every derived field up to date after the org or its people changed."""
+    unit_tree_refresh()
+    derived = atasan_derive_all()
+    column_update_from_pairs("org_employee", "derived_atasan_id", list(derived.items()))
+    _roles_refresh(derived)
+
+
+def _roles_refresh(derived: dict[int, int | None]) -> None:
+    """Give employees' accounts the role their place in the tree implies.
+
+    The head of an OPD is head_of_opd, anyone with appraisees is atasan, others employee;
+    roles set by hand (tenant admin, leader) are left alone.
+    """
+    heads = _unit_heads()
+    opd_ids = set(Unit.objects.filter(parent=None).values_list("id", flat=True))
+    opd_heads = {employee for unit, employee in heads.items() if unit in opd_ids}
+    appraisers = set(
+        Employee.objects.exclude(atasan_override=None).values_list("atasan_override_id", flat=True)
+    )
+    appraisers |= {atasan for atasan in derived.values() if atasan}
+    by_role = {Role.HEAD_OF_OPD: [], Role.ATASAN: [], Role.EMPLOYEE: []}
+    for employee_id, user_id in Employee.objects.exclude(user=None).values_list("id", "user_id"):
+        if employee_id in opd_heads:
+            by_role[Role.HEAD_OF_OPD].append(user_id)
+        elif employee_id in appraisers:
+            by_role[Role.ATASAN].append(user_id)
+        else:
+            by_role[Role.EMPLOYEE].append(user_id)
+    for role, user_ids in by_role.items():
+        User.objects.filter(pk__in=user_ids, role__in=DERIVED_ROLES).exclude(role=role).update(
+            role=role
+        )
+
+
+@transaction.atomic
+def atasan_override_set(
+    *, employee: Employee, atasan: Employee | None, reason: str, by
+) -> Employee:
+    """Set (or clear, with None) an employee's atasan by hand, recording who did it and why."""
+    if not reason.strip():
+        raise OrgError(_("Give a reason for changing the atasan."))
+    if atasan is not None and atasan.pk == employee.pk:
+        raise OrgError(_("An employee cannot be their own atasan."))
+    if atasan is not None and not atasan.is_active:
+        raise OrgError(_("The chosen atasan is not an active employee."))
+    # Refuse a loop: the new atasan must not be appraised (directly or not) by the employee.
+    node, seen = atasan, set()
+    while node is not None and node.pk not in seen:
+        if node.atasan_id == employee.pk:
+            raise OrgError(_("This would make a loop of appraisers."))
+        seen.add(node.pk)
+        node = node.atasan
+    previous = employee.atasan
+    AtasanOverride.objects.create(
+        employee=employee, previous=previous, new=atasan, reason=reason.strip(), changed_by=by
+    )
+    employee.atasan_override = atasan
+    employee.save(update_fields=["atasan_override", "updated_at"])
+    _roles_refresh(dict(Employee.objects.values_list("id", "derived_atasan_id")))
+    return employee

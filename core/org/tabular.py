@@ -1,0 +1,128 @@
+"""Reading and writing the spreadsheets admins work in (.xlsx and .csv).
+
+Text that begins with ``=``, ``+``, ``-`` or ``@`` is data, never a formula: it is read as the
+text the cell shows and written back so that neither Excel nor LibreOffice evaluates it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MAX_ROWS = 200_000
+
+
+class TableError(ValueError):
+    """The file cannot be read as a table; the message is for the user."""
+
+
+def read_table(data: bytes, filename: str) -> tuple[list[str], Iterator[tuple[int, list]]]:
+    """Return the header row and an iterator of (spreadsheet row number, cells)."""
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".xlsx":
+        return _read_xlsx(data)
+    if suffix == ".csv":
+        return _read_csv(data)
+    raise TableError(
+        _("Only .xlsx and .csv files can be imported; %(name)s is neither.") % {"name": filename}
+    )
+
+
+def _read_xlsx(data: bytes):
+    from openpyxl import load_workbook
+
+    try:
+        # data_only=False: a formula cell gives its text ("=SUM(A1)"), never a computed value.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:
+        raise TableError(_("The file is not a readable Excel workbook (.xlsx).")) from None
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    try:
+        header = next(rows)
+    except StopIteration:
+        raise TableError(_("The first sheet is empty.")) from None
+    return _headers(header), _numbered(rows)
+
+
+def _read_csv(data: bytes):
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise TableError(_("The file is empty.")) from None
+    return _headers(header), _numbered(reader)
+
+
+def _headers(cells: Iterable) -> list[str]:
+    return [" ".join(str(cell).split()).lower() if cell is not None else "" for cell in cells]
+
+
+def _numbered(rows: Iterable) -> Iterator[tuple[int, list]]:
+    for number, cells in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:
+            raise TableError(_("The file has more than %(max)s rows.") % {"max": f"{MAX_ROWS:,}"})
+        cells = list(cells)
+        if all(cell is None or str(cell).strip() == "" for cell in cells):
+            continue  # blank rows between data are common in hand-made sheets
+        yield number, cells
+
+
+def write_xlsx(headers: list[str], rows: Iterable[Iterable]) -> bytes:
+    """An .xlsx whose text cells are always text (never formulas), dates as real dates."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(headers)
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
+            elif isinstance(value, datetime.date):
+                cell.number_format = "yyyy-mm-dd"
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_csv(headers: list[str], rows: Iterable[Iterable]) -> bytes:
+    """A UTF-8 CSV (with BOM, so Excel reads it right) with formula-like text neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([_csv_safe(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_safe(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value  # OWASP: a leading apostrophe keeps spreadsheets from evaluating it
+    return value
