@@ -43,7 +43,7 @@ def region_code_parse(raw: str) -> RegionCode:
     if not match:
         raise RegionCodeError(
             _(
-                "Region code %(code)r is not valid: use PP for a province or PP.KK for a "
+                "Region code “%(code)s” is not valid: use PP for a province or PP.KK for a "
                 "regency/city, e.g. 35.78."
             )
             % {"code": code}

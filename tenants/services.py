@@ -43,13 +43,13 @@ def slug_validate(slug: str) -> None:
     if not (3 <= len(slug) <= 40 and SLUG_RE.match(slug)):
         raise PemdaRequestError(
             _(
-                "Address %(slug)r is not valid: use 3–40 lowercase letters, digits and single "
+                "Address “%(slug)s” is not valid: use 3–40 lowercase letters, digits and single "
                 "hyphens, starting with a letter."
             )
             % {"slug": slug}
         )
     if slug in RESERVED_SLUGS or slug.startswith("tpl-") or slug.startswith("pg-"):
-        raise PemdaRequestError(_("Address %(slug)r is reserved.") % {"slug": slug})
+        raise PemdaRequestError(_("Address “%(slug)s” is reserved.") % {"slug": slug})
 
 
 @transaction.atomic
@@ -78,7 +78,9 @@ def pemda_request(
         is_template=True, schema_name=f"{TEMPLATE_SCHEMA_PREFIX}{template_name}"
     ).first()
     if template is None:
-        raise PemdaRequestError(_("There is no template named %(name)r.") % {"name": template_name})
+        raise PemdaRequestError(
+            _("There is no template named “%(name)s”.") % {"name": template_name}
+        )
 
     existing = Pemda.objects.filter(region=region).first()
     if existing is not None:
@@ -91,7 +93,7 @@ def pemda_request(
     slug = slug or slug_default(region)
     slug_validate(slug)
     if Pemda.objects.filter(slug=slug).exists():
-        raise PemdaRequestError(_("Address %(slug)r is already taken.") % {"slug": slug})
+        raise PemdaRequestError(_("Address “%(slug)s” is already taken.") % {"slug": slug})
     return Pemda.objects.create(
         name=region.government_name,
         slug=slug,
@@ -117,7 +119,7 @@ def _claim(pemda: Pemda) -> bool:
             pemda=pemda,
             source=PemdaStatus.PROVISIONING,
             target=PemdaStatus.FAILED,
-            error="Provisioning was interrupted; retrying.",
+            error=_("Provisioning was interrupted; retrying."),
         )
     if pemda.status not in (PemdaStatus.REQUESTED, PemdaStatus.FAILED):
         return False

@@ -121,7 +121,7 @@ def _choice(choices, *, required: bool = True):
         if found is None:
             allowed = ", ".join(label for _value, label in choices.choices)
             raise CellError(
-                _("%(value)r is not one of: %(allowed)s.") % {"value": text, "allowed": allowed}
+                _("“%(value)s” is not one of: %(allowed)s.") % {"value": text, "allowed": allowed}
             )
         return found
 
@@ -132,7 +132,8 @@ def _kelas(value):
     text = _text(5)(value)
     if not re.fullmatch(r"\d{1,2}", text) or not 1 <= int(text) <= 17:
         raise CellError(
-            _("Kelas jabatan must be a whole number from 1 to 17; got %(value)r.") % {"value": text}
+            _("Kelas jabatan must be a whole number from 1 to 17; got “%(value)s”.")
+            % {"value": text}
         )
     return int(text)
 
@@ -145,6 +146,7 @@ def _nip(value):
         raise CellError(str(exc)) from None
 
 
+EARLIEST_YEAR = 1940
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d")
 
 
@@ -165,14 +167,15 @@ def _date(value):
                 continue
         else:
             raise CellError(
-                _("%(value)r is not a date: use an Excel date, YYYY-MM-DD or DD-MM-YYYY.")
+                _("“%(value)s” is not a date: use an Excel date, YYYY-MM-DD or DD-MM-YYYY.")
                 % {"value": text}
             )
     if parsed > timezone.localdate():
         raise CellError(_("The date %(date)s lies in the future.") % {"date": parsed.isoformat()})
-    if parsed.year < 1940:
+    if parsed.year < EARLIEST_YEAR:
         raise CellError(
-            _("The date %(date)s is too far in the past.") % {"date": parsed.isoformat()}
+            _("The date %(date)s is before %(year)s; check the year.")
+            % {"date": parsed.isoformat(), "year": EARLIEST_YEAR}
         )
     return parsed
 
@@ -183,7 +186,7 @@ def _email(value):
         try:
             validate_email(text)
         except ValidationError:
-            raise CellError(_("%(value)r is not an email address.") % {"value": text}) from None
+            raise CellError(_("“%(value)s” is not an email address.") % {"value": text}) from None
     return text.lower()
 
 
@@ -194,7 +197,7 @@ def _golongan(value):
     found = golongan_normalise(text)
     if found is None:
         raise CellError(
-            _("Golongan %(value)r does not exist: use I/a … IV/e, e.g. III/a.") % {"value": text}
+            _("Golongan “%(value)s” does not exist: use I/a … IV/e, e.g. III/a.") % {"value": text}
         )
     return found
 
@@ -249,7 +252,7 @@ def _parse_rows(kind, data, filename, report, progress):
                 RowError(
                     1,
                     column.header,
-                    _("The header row has no column %(name)r.") % {"name": column.header},
+                    _("The header row has no column “%(name)s”.") % {"name": column.header},
                 )
             )
     if report.errors:
@@ -320,7 +323,7 @@ def _validate_units(records, report):
                 RowError(
                     record["_row"],
                     "Kode Induk",
-                    _("Parent unit %(code)s is neither in this Pemda nor a good row of this file.")
+                    _("Parent unit %(code)s is neither in this Pemda nor a valid row of this file.")
                     % {"code": record["parent"]},
                 )
             )

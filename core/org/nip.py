@@ -62,8 +62,8 @@ def nip_parse(raw: str, *, today: datetime.date | None = None) -> NIP:
         raise NIPError(_("NIP appointment date lies in the future."))
     if (year, month or 12) < (birth.year + MINIMUM_APPOINTMENT_AGE, birth.month):
         raise NIPError(
-            _("NIP appointment date is before the employee's %(age)s birthday.")
-            % {"age": f"{MINIMUM_APPOINTMENT_AGE}th"}
+            _("NIP appointment date is before the employee turned %(age)s.")
+            % {"age": MINIMUM_APPOINTMENT_AGE}
         )
     if value[14] not in "12":
         raise NIPError(_("NIP sex digit must be 1 (male) or 2 (female)."))

@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext as _
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -78,7 +79,9 @@ def _headers(cells: Iterable) -> list[str]:
 def _numbered(rows: Iterable) -> Iterator[tuple[int, list]]:
     for number, cells in enumerate(rows, start=2):
         if number > MAX_ROWS + 1:
-            raise TableError(_("The file has more than %(max)s rows.") % {"max": f"{MAX_ROWS:,}"})
+            raise TableError(
+                _("The file has more than %(max)s rows.") % {"max": intcomma(MAX_ROWS)}
+            )
         cells = list(cells)
         if all(cell is None or str(cell).strip() == "" for cell in cells):
             continue  # blank rows between data are common in hand-made sheets

@@ -36,7 +36,7 @@ def test_spaces_as_printed_on_documents_are_ignored_and_female_digit_reads_p():
         ("196608011988221001", "not a month"),  # 22: neither a month nor the PPPK code
         ("196608011988001001", "not a month"),  # appointment month 00
         ("199001012027011001", "future"),  # appointed in 2027
-        ("200001012010011001", "birthday"),  # appointed at 10
+        ("200001012010011001", "turned 18"),  # appointed at 10
         ("196608011988033001", "sex digit"),
         ("196608011988030001", "sex digit"),
         ("196608011988031000", "000"),

@@ -195,7 +195,7 @@ def test_a_missing_header_is_reported_before_any_row(surabaya, english):
         report = run("units", [["Kode Unit", "Nama"], ["A", "B"]])
     assert not report.written
     assert {(e.row, e.column) for e in report.errors} == {(1, "Nama Unit"), (1, "Jenis")}
-    assert "no column 'Jenis'" in report.errors[-1].message
+    assert "no column “Jenis”" in report.errors[-1].message
 
 
 def test_headers_match_ignoring_case_and_spaces_and_csv_with_semicolons_works(surabaya):

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         ).first()
         if pemda is None:
             raise CommandError(
-                _("No active Pemda has the address %(slug)r.") % {"slug": options["pemda"]}
+                _("No active Pemda has the address “%(slug)s”.") % {"slug": options["pemda"]}
             )
         path: Path = options["file"]
         if not path.is_file():
