@@ -7,6 +7,9 @@ os.environ.setdefault("DEBUG", "0")
 
 from saas_platform.settings import *  # noqa: E402,F403
 
+# Tasks enqueued by tests go to an in-process broker (tests that need them run a real
+# worker thread on it), never to the development database's queue.
+CELERY_BROKER_URL = "memory://"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

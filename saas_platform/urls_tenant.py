@@ -10,4 +10,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("org/", include("core.org.urls")),
+    path("api/", include("saas_platform.urls_api")),
 ]

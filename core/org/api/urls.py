@@ -1,0 +1,3 @@
+"""REST API v1 of a Pemda's organisation (units, positions, employees)."""
+
+urlpatterns: list = []

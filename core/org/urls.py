@@ -1,0 +1,4 @@
+"""Pages of a Pemda's organisation and people."""
+
+app_name = "org"
+urlpatterns: list = []
