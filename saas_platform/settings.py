@@ -69,6 +69,10 @@ TENANT_BASE_SCHEMA = (
 )
 GET_EXECUTOR_FUNCTION = "saas_platform.migration_executor.get_executor"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# Set the search path once per connection and schema switch, not before every query (a
+# round trip each). Safe because the schema only changes through set_tenant/set_schema,
+# which reset it; pooling must be session-mode (DESIGN.md decision 11).
+TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
     "tenants.middleware.PemdaMiddleware",

@@ -194,3 +194,52 @@ class ActivityNorm(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.minutes_per_unit} min/{self.output_unit})"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Checking and importing")
+    DONE = "done", _("Imported")
+    REJECTED = "rejected", _("Rejected: nothing imported")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """One uploaded file and what became of it; large files run on a Celery worker."""
+
+    kind = models.CharField(_("kind"), max_length=20)
+    filename = models.CharField(_("file name"), max_length=255)
+    path = models.CharField(max_length=500)  # the stored upload, under MEDIA_ROOT
+    good_rows_only = models.BooleanField(_("import the good rows only"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return f"{self.kind} {self.filename} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        if not self.total_rows:
+            return 0
+        # Checking the rows is 90 % of the work; writing them the rest.
+        return min(90, int(90 * self.processed_rows / self.total_rows))

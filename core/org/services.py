@@ -114,19 +114,24 @@ def org_structure_refresh() -> None:
 def _roles_refresh(derived: dict[int, int | None]) -> None:
     """Give employees' accounts the role their place in the tree implies.
 
-    The head of an OPD is head_of_opd, anyone with appraisees is atasan, others employee;
-    roles set by hand (tenant admin, leader) are left alone.
+    The Sekda (head of the Sekretariat Daerah) is a leader: the whole Pemda, read-only.
+    The head of another OPD is head_of_opd, anyone with appraisees is atasan, others
+    employee. A role set by hand (tenant admin, leader) is left alone, so a Sekda who moves
+    on stays a leader until an admin changes the role.
     """
     heads = _unit_heads()
-    opd_ids = set(Unit.objects.filter(parent=None).values_list("id", flat=True))
-    opd_heads = {employee for unit, employee in heads.items() if unit in opd_ids}
+    opds = dict(Unit.objects.filter(parent=None).values_list("id", "kind"))
+    sekda = {e for u, e in heads.items() if opds.get(u) == UnitKind.SEKRETARIAT_DAERAH}
+    opd_heads = {employee for unit, employee in heads.items() if unit in opds}
     appraisers = set(
         Employee.objects.exclude(atasan_override=None).values_list("atasan_override_id", flat=True)
     )
     appraisers |= {atasan for atasan in derived.values() if atasan}
-    by_role = {Role.HEAD_OF_OPD: [], Role.ATASAN: [], Role.EMPLOYEE: []}
+    by_role = {Role.LEADER: [], Role.HEAD_OF_OPD: [], Role.ATASAN: [], Role.EMPLOYEE: []}
     for employee_id, user_id in Employee.objects.exclude(user=None).values_list("id", "user_id"):
-        if employee_id in opd_heads:
+        if employee_id in sekda:
+            by_role[Role.LEADER].append(user_id)
+        elif employee_id in opd_heads:
             by_role[Role.HEAD_OF_OPD].append(user_id)
         elif employee_id in appraisers:
             by_role[Role.ATASAN].append(user_id)

@@ -129,3 +129,19 @@ def _csv_safe(value):
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value  # OWASP: a leading apostrophe keeps spreadsheets from evaluating it
     return value
+
+
+def table_row_count(data: bytes, filename: str) -> int:
+    """An estimate of the data rows, for a progress bar (blank rows included)."""
+    if Path(filename).suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
+            rows = sheet.max_row  # None when the writer recorded no dimension
+            if rows is None:
+                rows = sum(1 for _row in sheet.iter_rows(values_only=True))
+            return max(0, rows - 1)
+        except Exception:
+            return 0
+    return max(0, data.count(b"\n") - 1 + (0 if data.endswith(b"\n") else 1))

@@ -1,4 +1,26 @@
 """Pages of a Pemda's organisation and people."""
 
+from django.urls import path, re_path
+
+from core.org import views
+
 app_name = "org"
-urlpatterns: list = []
+urlpatterns = [
+    path("employees/", views.employee_list, name="employee_list"),
+    path("employees/<int:pk>/", views.employee_detail, name="employee_detail"),
+    path("employees/<int:pk>/atasan/", views.employee_atasan, name="employee_atasan"),
+    path("units/", views.unit_list, name="unit_list"),
+    path("positions/", views.position_list, name="position_list"),
+    path("positions/<int:pk>/", views.position_detail, name="position_detail"),
+    path("norms/<int:pk>/delete/", views.norm_delete, name="norm_delete"),
+    path("workload/", views.workload, name="workload"),
+    re_path(
+        r"^export/(?P<what>employees|units|positions)\.(?P<fmt>xlsx|csv)$",
+        views.export,
+        name="export",
+    ),
+    path("import/", views.import_start, name="import"),
+    path("import/template/<str:kind>.xlsx", views.import_template, name="import_template"),
+    path("import/<int:pk>/", views.import_job, name="import_job"),
+    path("import/<int:pk>/good-rows/", views.import_good_rows, name="import_good_rows"),
+]

@@ -104,6 +104,7 @@ def test_a_good_organisation_imports_and_derives_every_atasan(org):
 
 def test_every_employee_gets_a_nip_login_with_the_role_their_place_implies(org):
     roles = dict(User.objects.exclude(nip=None).values_list("nip", "role"))
+    assert roles["196803121990031001"] == Role.LEADER  # the Sekda sees the whole Pemda
     assert roles["197205151995032002"] == Role.HEAD_OF_OPD
     assert roles["197801012003121003"] == Role.ATASAN
     assert roles["199001012015031005"] == Role.EMPLOYEE

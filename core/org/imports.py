@@ -1,0 +1,98 @@
+"""Import jobs: store the upload, run the import (here or on a worker), keep the report."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from core.org.importing import people_import
+from core.org.models import ImportJob, ImportStatus
+from core.org.tabular import table_row_count
+
+logger = logging.getLogger(__name__)
+
+# Files up to this many rows are imported during the request; larger ones on a worker.
+SYNCHRONOUS_MAX_ROWS = 2000
+
+
+def _storage_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports" / connection.schema_name
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def import_job_create(
+    *, kind: str, filename: str, data: bytes, by, good_rows_only: bool = False
+) -> ImportJob:
+    """Store the file and record the job; run it now if small, else on a worker."""
+    safe_name = Path(filename).name[-200:]
+    path = _storage_dir() / f"{uuid.uuid4().hex}-{safe_name}"
+    path.write_bytes(data)
+    job = ImportJob.objects.create(
+        kind=kind,
+        filename=safe_name,
+        path=str(path.relative_to(settings.MEDIA_ROOT)),
+        good_rows_only=good_rows_only,
+        created_by=by,
+        total_rows=table_row_count(data, safe_name),
+    )
+    if job.total_rows <= SYNCHRONOUS_MAX_ROWS:
+        import_job_run(job_id=job.pk)
+        job.refresh_from_db()
+    else:
+        from core.org.tasks import import_job_run_task
+
+        transaction.on_commit(lambda: import_job_run_task.delay(job.pk))
+    return job
+
+
+def import_job_rerun_good_rows(*, job: ImportJob, by) -> ImportJob:
+    data = (Path(settings.MEDIA_ROOT) / job.path).read_bytes()
+    return import_job_create(
+        kind=job.kind, filename=job.filename, data=data, by=by, good_rows_only=True
+    )
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Run a queued job once (compare-and-set queued → running), recording the outcome."""
+    if not ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING
+    ):
+        return ImportJob.objects.get(pk=job_id)
+    job = ImportJob.objects.get(pk=job_id)
+
+    def progress(done: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(processed_rows=done)
+
+    try:
+        data = (Path(settings.MEDIA_ROOT) / job.path).read_bytes()
+        report = people_import(
+            kind=job.kind,
+            data=data,
+            filename=job.filename,
+            good_rows_only=job.good_rows_only,
+            progress=progress,
+        )
+    except Exception as exc:  # recorded for the admin; the upload itself is kept
+        logger.exception("Import job %s failed", job_id)
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportStatus.FAILED,
+            finished_at=timezone.now(),
+            report={
+                "errors": [{"row": 0, "column": "", "message": f"{type(exc).__name__}: {exc}"}]
+            },
+        )
+        return ImportJob.objects.get(pk=job_id)
+    ImportJob.objects.filter(pk=job_id).update(
+        status=ImportStatus.DONE if report.written else ImportStatus.REJECTED,
+        report=report.as_dict(),
+        processed_rows=report.total,
+        total_rows=report.total,
+        finished_at=timezone.now(),
+    )
+    return ImportJob.objects.get(pk=job_id)
