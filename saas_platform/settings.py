@@ -45,6 +45,7 @@ SHARED_APPS = [
     "djmoney",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served locally, no CDN
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -172,6 +173,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Organisation and people of one Pemda (the host names the Pemda).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Money --------------------------------------------------------------------------------

@@ -511,10 +511,10 @@ def _write_employees(records, report):
             "phone": r.get("phone", ""),
         },
     )
-    _accounts_upsert(records)
+    employee_accounts_upsert(records)
 
 
-def _accounts_upsert(records):
+def employee_accounts_upsert(records):
     """Every employee logs in with their NIP: create or update their account."""
     by_nip = {r["nip"]: r for r in records}
     users = {u.nip: u for u in User.objects.filter(nip__in=list(by_nip))}
