@@ -26,7 +26,8 @@ class ImportForm(forms.Form):
             )
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                _("The file is larger than 25 MB; split it into smaller files.")
+                _("The file is larger than %(size)s MB; split it into smaller files.")
+                % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
             )
         if upload.size == 0:
             raise forms.ValidationError(_("The file is empty."))

@@ -232,6 +232,12 @@ class ImportJob(models.Model):
         return f"{self.kind} {self.filename} ({self.status})"
 
     @property
+    def kind_label(self) -> str:
+        from core.org.importing import KIND_LABELS
+
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED)
 

@@ -47,7 +47,8 @@ def test_home_requires_login(surabaya_client):
 
 def test_home_shows_the_pemda_the_user_and_the_role(surabaya_client):
     login(surabaya_client, EMPLOYEE_NIP)
-    page = surabaya_client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    surabaya_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = surabaya_client.get("/").content.decode()
     assert "Kota Surabaya" in page
     assert "35.78" in page
     assert "Siti Rahayu" in page
@@ -55,9 +56,9 @@ def test_home_shows_the_pemda_the_user_and_the_role(surabaya_client):
     assert EMPLOYEE_NIP in page
 
 
-def test_home_speaks_indonesian_by_default(surabaya_client):
+def test_home_speaks_indonesian_even_to_a_browser_set_to_english(surabaya_client):
     login(surabaya_client, "admin")
-    page = surabaya_client.get("/").content.decode()
+    page = surabaya_client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="id"' in page
     assert "Admin BKPSDMD" in page
 
