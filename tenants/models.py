@@ -1,9 +1,10 @@
 from django.conf import settings
-from django.db import models
+from django.core.management import call_command
+from django.db import connection, models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
-from django_tenants.utils import get_public_schema_name
+from django_tenants.utils import get_public_schema_name, schema_exists
 
 from tenants.lifecycle import PemdaStatus
 
@@ -132,6 +133,23 @@ class Pemda(TenantMixin):
         if self.is_template or self.template_id is None:
             return False
         return self.template.schema_name
+
+    def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
+        """Clone the template's schema (see tenants/cloning.py), or else migrate a new one."""
+        from tenants.cloning import schema_clone
+
+        base = self.get_base_schema()
+        if not (sync_schema and base and schema_exists(base)):
+            return super().create_schema(check_if_exists, sync_schema, verbosity)
+        if check_if_exists and schema_exists(self.schema_name):
+            return False
+        schema_clone(source=base, target=self.schema_name)
+        # The clone carries the template's migration records (templates are migrated with
+        # every deploy); the faked run makes django-tenants' bookkeeping agree.
+        call_command("migrate_schemas", tenant=True, fake=True, schema_name=self.schema_name,
+                     interactive=False, verbosity=verbosity)
+        connection.set_schema_to_public()
+        return True
 
 
 class Domain(DomainMixin):

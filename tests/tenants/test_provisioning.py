@@ -224,3 +224,13 @@ def test_building_templates_again_is_idempotent():
     call_command("build_templates", verbosity=0)
     assert _config(template) == before
     assert Pemda.objects.filter(is_template=True).count() == 2
+
+
+def test_the_clone_function_is_installed_once_not_before_every_clone():
+    from django.test.utils import CaptureQueriesContext
+
+    pemda_provision(pemda_id=_request().pk)  # installs it if this database lacks it
+    with CaptureQueriesContext(connection) as queries:
+        second = pemda_provision(pemda_id=_request(code="64.72", slug="samarinda").pk)
+    assert second.status == PemdaStatus.ACTIVE
+    assert not [q for q in queries if "CREATE OR REPLACE FUNCTION" in q["sql"]]
