@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 
 from core.accounts.models import Role, User
+from core.demo.org import SCALES, org_generate
 from core.demo.pemda import DEMO_PEMDA
+from core.org.importing import KINDS, ImportReport, people_import
+from core.org.models import ActivityNorm, Position
 from core.org.nip import nip_parse
+from core.org.tabular import write_xlsx
 from tenants.lifecycle import PemdaStatus
-from tenants.models import Pemda
+from tenants.models import Pemda, Region, RegionLevel
 from tenants.services import pemda_provision, pemda_request
 
 
@@ -17,8 +23,14 @@ class DemoModeRequired(RuntimeError):
     pass
 
 
+class DemoImportError(RuntimeError):
+    """The generated organisation did not import: a bug in the generator, not user input."""
+
+
 LEADER_TITLE = {"kota": "Wali Kota", "kabupaten": "Bupati", "provinsi": "Gubernur"}
-# (username, name, role, birth date, appointment YYYYMM, sex digit)
+# (username, name, role, birth date, appointment YYYYMM, sex digit). The organisation import
+# gives each of them a post (core.demo.org) and their real name; sekda and kepala.bkpsdmd keep
+# their role, the others get the one their post implies (the same as here).
 DEMO_PEOPLE = [
     ("sekda", "Sekretaris Daerah", Role.LEADER, "19700312", "199503", "1"),
     ("kepala.bkpsdmd", "Kepala BKPSDMD", Role.HEAD_OF_OPD, "19750621", "200003", "2"),
@@ -27,6 +39,18 @@ DEMO_PEOPLE = [
     ("pegawai2", "Pranata Komputer", Role.EMPLOYEE, "19910228", "201502", "1"),
     ("pegawai3", "Pengadministrasi Perkantoran", Role.EMPLOYEE, "19950704", "202001", "2"),
 ]
+
+
+def demo_persona_nips() -> dict[str, str]:
+    """username → NIP of the demo accounts that are employees."""
+    nips = {}
+    for sequence, (username, _title, _role, birth, appointed, sex) in enumerate(
+        DEMO_PEOPLE, start=1
+    ):
+        nip = f"{birth}{appointed}{sex}{sequence:03d}"
+        nip_parse(nip)  # the demo must only ever show valid NIPs
+        nips[username] = nip
+    return nips
 
 
 def demo_people(pemda: Pemda) -> list[User]:
@@ -40,22 +64,109 @@ def demo_people(pemda: Pemda) -> list[User]:
             nip=None,
         )
     ]
-    for sequence, (username, title, role, birth, appointed, sex) in enumerate(DEMO_PEOPLE, start=1):
-        nip = f"{birth}{appointed}{sex}{sequence:03d}"
-        nip_parse(nip)  # the demo must only ever show valid NIPs
+    nips = demo_persona_nips()
+    for username, title, role, *_nip_parts in DEMO_PEOPLE:
         people.append(
-            User(username=username, name=f"{title} ({pemda.region.name})", role=role, nip=nip)
+            User(
+                username=username,
+                name=f"{title} ({pemda.region.name})",
+                role=role,
+                nip=nips[username],
+            )
         )
     return people
 
 
-def demo_pemda_seed(*, password: str) -> list[Pemda]:
-    """Provision the 14 demo Pemda and their accounts; running it again adds nothing."""
+def demo_org_import(*, pemda: Pemda, scale: str = "small") -> dict[str, ImportReport]:
+    """Import the Pemda's generated organisation through the admins' own import path.
+
+    1. Generate units, positions and employees (``core.demo.org``; the same every run).
+    2. Write each kind as an .xlsx and import it with ``people_import``: all or nothing,
+       upsert by code and NIP, NIP-login accounts (the demo personas' accounts are linked
+       by their NIP), atasan and roles derived. Running it again changes nothing.
+    3. Add the norma waktu (ABK) the generator proposes that are not there yet.
+    """
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}: use one of {', '.join(SCALES)}")
+    region = pemda.region
+    localities: list[str] = []
+    if region.level == RegionLevel.PROVINSI:
+        localities = list(
+            Region.objects.filter(province_id=region.province_id, autonomous=True)
+            .exclude(level=RegionLevel.PROVINSI)
+            .order_by("code")
+            .values_list("name", flat=True)
+        )
+    org = org_generate(
+        region=region,
+        slug=pemda.slug,
+        scale=scale,
+        personas=demo_persona_nips(),
+        localities=localities,
+    )
+    reports = {}
+    with pemda:
+        for kind in KINDS:
+            headers, rows = org.tables()[kind]
+            report = people_import(
+                kind=kind, data=write_xlsx(headers, rows), filename=f"{kind}.xlsx"
+            )
+            if report.errors or not report.written:
+                shown = "; ".join(
+                    f"row {error.row} {error.column}: {error.message}"
+                    for error in report.errors[:5]
+                )
+                raise DemoImportError(f"{pemda.slug}: the demo {kind} did not import: {shown}")
+            reports[kind] = report
+        _norms_add(org.norms)
+    return reports
+
+
+def _norms_add(norms) -> int:
+    positions = dict(
+        Position.objects.filter(code__in={norm.position_code for norm in norms}).values_list(
+            "code", "id"
+        )
+    )
+    existing = set(ActivityNorm.objects.values_list("position__code", "name"))
+    new = [
+        ActivityNorm(
+            position_id=positions[norm.position_code],
+            name=norm.name,
+            output_unit=norm.output_unit,
+            minutes_per_unit=norm.minutes_per_unit,
+            yearly_volume=norm.yearly_volume,
+        )
+        for norm in norms
+        if (norm.position_code, norm.name) not in existing
+    ]
+    ActivityNorm.objects.bulk_create(new)
+    return len(new)
+
+
+def demo_pemda_seed(
+    *,
+    password: str,
+    scale: str = "small",
+    only: str | None = None,
+    log: Callable[[str], None] | None = None,
+) -> list[Pemda]:
+    """Provision the demo Pemda (or only the one with slug ``only``), their accounts and their
+    organisation; running it again adds nothing.
+
+    Every NIP account without a password gets the demo password, so that any employee of the
+    demo can log in. Changing ``scale`` later adds the other scale's people to those already
+    there (imports never delete): start from a fresh database to switch.
+    """
     if not settings.DEMO_MODE:
         raise DemoModeRequired("Demo accounts exist only in demo mode: set DEMO_MODE=1.")
+    items = [item for item in DEMO_PEMDA if only in (None, item.slug)]
+    if not items:
+        known = ", ".join(item.slug for item in DEMO_PEMDA)
+        raise ValueError(f"“{only}” is not a demo Pemda; choose one of: {known}.")
     seeded = []
     password_hash = make_password(password)
-    for item in DEMO_PEMDA:
+    for item in items:
         pemda = pemda_request(
             region_code=item.code,
             template_name=item.template,
@@ -74,5 +185,16 @@ def demo_pemda_seed(*, password: str) -> list[Pemda]:
             for user in new:
                 user.password = password_hash
             User.objects.bulk_create(new)
+            reports = demo_org_import(pemda=pemda, scale=scale)
+            User.objects.exclude(nip=None).filter(
+                password__startswith=UNUSABLE_PASSWORD_PREFIX
+            ).update(password=password_hash)
+        if log is not None:
+            employees = reports["employees"]
+            log(
+                f"{pemda.slug}: {employees.total} employees "
+                f"({employees.created} new, {employees.updated} changed), "
+                f"{reports['units'].total} units, {reports['positions'].total} positions"
+            )
         seeded.append(pemda)
     return seeded

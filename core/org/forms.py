@@ -3,8 +3,9 @@ from pathlib import Path
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.accounts.models import User
 from core.org.importing import KIND_LABELS
-from core.org.models import ActivityNorm, EmploymentStatus
+from core.org.models import ActivityNorm, Employee, EmploymentStatus, Position, Unit
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
@@ -68,3 +69,101 @@ class EffectiveMinutesForm(forms.Form):
     minutes = forms.IntegerField(
         label=_("Effective working minutes a year"), min_value=1, max_value=200_000
     )
+
+
+class CodeReferenceField(forms.CharField):
+    """A unit or position given by its code, as in the Excel files."""
+
+    def __init__(self, *, queryset, missing, **kwargs):
+        self.queryset, self.missing = queryset, missing
+        super().__init__(max_length=30, **kwargs)
+
+    def clean(self, value):
+        code = super().clean(value).strip()
+        if not code:
+            return None
+        found = self.queryset.filter(code=code).first()
+        if found is None:
+            raise forms.ValidationError(self.missing % {"code": code})
+        return found
+
+
+class UnitForm(forms.ModelForm):
+    parent = CodeReferenceField(
+        label=_("Parent unit code"),
+        required=False,
+        queryset=Unit.objects.all(),
+        missing=_("Unit %(code)s does not exist in this Pemda."),
+        help_text=_("Empty for an OPD."),
+    )
+
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "kind", "parent"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.parent_id:
+            self.initial["parent"] = self.instance.parent.code
+
+
+class PositionForm(forms.ModelForm):
+    unit = CodeReferenceField(
+        label=_("Unit code"),
+        queryset=Unit.objects.all(),
+        missing=_("Unit %(code)s does not exist in this Pemda."),
+    )
+
+    class Meta:
+        model = Position
+        fields = ["code", "name", "jenis", "jenjang", "kelas_jabatan", "unit"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.unit_id:
+            self.initial["unit"] = self.instance.unit.code
+
+
+class EmployeeForm(forms.ModelForm):
+    position = CodeReferenceField(
+        label=_("Position code"),
+        queryset=Position.objects.all(),
+        missing=_("Position %(code)s does not exist in this Pemda."),
+    )
+    unit = CodeReferenceField(
+        label=_("Unit code"),
+        queryset=Unit.objects.all(),
+        missing=_("Unit %(code)s does not exist in this Pemda."),
+    )
+
+    class Meta:
+        model = Employee
+        fields = [
+            "nip",
+            "name",
+            "status",
+            "golongan",
+            "position",
+            "unit",
+            "tmt_jabatan",
+            "email",
+            "phone",
+            "is_active",
+        ]
+        widgets = {"tmt_jabatan": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["nip"].disabled = True  # a NIP identifies the person: never edited
+            self.initial["position"] = self.instance.position.code
+            self.initial["unit"] = self.instance.unit.code
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        nip = self.instance.nip or self.data.get("nip", "")
+        if email and User.objects.filter(email__iexact=email).exclude(nip=nip).exists():
+            raise forms.ValidationError(
+                _("%(email)s already belongs to another account.") % {"email": email}
+            )
+        return email

@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -20,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.accounts.models import Role, User
+from core.accounts.models import User
 from core.org.models import Employee, Position, Unit
 from core.org.nip import NIPError, nip_parse
 from core.org.ranks import (
@@ -31,7 +30,12 @@ from core.org.ranks import (
     choice_lookup,
     golongan_normalise,
 )
-from core.org.services import OrgError, column_update_from_pairs, org_structure_refresh
+from core.org.services import (
+    OrgError,
+    column_update_from_pairs,
+    employee_accounts_upsert,
+    org_structure_refresh,
+)
 from core.org.tabular import TableError, read_table
 
 KINDS = ("units", "positions", "employees")
@@ -512,37 +516,6 @@ def _write_employees(records, report):
         },
     )
     employee_accounts_upsert(records)
-
-
-def employee_accounts_upsert(records):
-    """Every employee logs in with their NIP: create or update their account."""
-    by_nip = {r["nip"]: r for r in records}
-    users = {u.nip: u for u in User.objects.filter(nip__in=list(by_nip))}
-    to_create, to_update = [], []
-    unusable = make_password(None)  # employees set a password through the reset link
-    for nip, record in by_nip.items():
-        user = users.get(nip)
-        if user is None:
-            to_create.append(
-                User(
-                    username=nip,
-                    nip=nip,
-                    name=record["name"],
-                    email=record.get("email", ""),
-                    role=Role.EMPLOYEE,
-                    password=unusable,
-                )
-            )
-        elif (user.name, user.email) != (record["name"], record.get("email", "")):
-            user.name, user.email = record["name"], record.get("email", "")
-            to_update.append(user)
-    User.objects.bulk_create(to_create, batch_size=BATCH)
-    User.objects.bulk_update(to_update, ["name", "email"], batch_size=BATCH)
-    user_ids = dict(User.objects.filter(nip__in=list(by_nip)).values_list("nip", "id"))
-    employee_ids = dict(Employee.objects.filter(nip__in=list(by_nip)).values_list("nip", "id"))
-    column_update_from_pairs(
-        "org_employee", "user_id", [(employee_ids[n], user_ids[n]) for n in by_nip]
-    )
 
 
 WRITERS = {"units": _write_units, "positions": _write_positions, "employees": _write_employees}

@@ -5,8 +5,10 @@ employee with an audit trail (DOMAIN.md §1).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.org.querysets import EmployeeQuerySet, PositionQuerySet, UnitQuerySet
@@ -48,6 +50,16 @@ class Unit(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        node, seen = self.parent, set()
+        while node is not None and node.pk not in seen:
+            if self.pk and node.pk == self.pk:
+                raise ValidationError(
+                    {"parent": _("A unit cannot be placed below itself or one of its own units.")}
+                )
+            seen.add(node.pk)
+            node = node.parent
+
     @property
     def is_opd(self) -> bool:
         return self.parent_id is None
@@ -80,6 +92,10 @@ class Position(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.jenjang and self.jenis != JenisJabatan.FUNGSIONAL:
+            raise ValidationError({"jenjang": _("Only a Fungsional position has a jenjang.")})
 
 
 class Employee(models.Model):
@@ -144,6 +160,25 @@ class Employee(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.nip})"
+
+    def clean(self):
+        from core.org.nip import NIPError, nip_parse
+
+        errors = {}
+        try:
+            self.nip = nip_parse(self.nip or "").value
+        except NIPError as exc:
+            errors["nip"] = str(exc)
+        if self.status == EmploymentStatus.PNS and not self.golongan:
+            errors["golongan"] = _("A PNS needs a golongan, e.g. III/a.")
+        if self.status != EmploymentStatus.PNS and self.golongan:
+            errors["golongan"] = _("A PPPK has no golongan: leave the cell empty.")
+        if self.tmt_jabatan and self.tmt_jabatan > timezone.localdate():
+            errors["tmt_jabatan"] = _("The date %(date)s lies in the future.") % {
+                "date": self.tmt_jabatan.isoformat()
+            }
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def atasan_id(self) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
@@ -141,6 +142,74 @@ def _roles_refresh(derived: dict[int, int | None]) -> None:
         User.objects.filter(pk__in=user_ids, role__in=DERIVED_ROLES).exclude(role=role).update(
             role=role
         )
+
+
+def employee_accounts_upsert(records):
+    """Every employee logs in with their NIP: create or update their account."""
+    by_nip = {r["nip"]: r for r in records}
+    users = {u.nip: u for u in User.objects.filter(nip__in=list(by_nip))}
+    to_create, to_update = [], []
+    unusable = make_password(None)  # employees set a password through the reset link
+    for nip, record in by_nip.items():
+        user = users.get(nip)
+        if user is None:
+            to_create.append(
+                User(
+                    username=nip,
+                    nip=nip,
+                    name=record["name"],
+                    email=record.get("email", ""),
+                    role=Role.EMPLOYEE,
+                    password=unusable,
+                )
+            )
+        elif (user.name, user.email) != (record["name"], record.get("email", "")):
+            user.name, user.email = record["name"], record.get("email", "")
+            to_update.append(user)
+    User.objects.bulk_create(to_create, batch_size=2000)
+    User.objects.bulk_update(to_update, ["name", "email"], batch_size=2000)
+    user_ids = dict(User.objects.filter(nip__in=list(by_nip)).values_list("nip", "id"))
+    employee_ids = dict(Employee.objects.filter(nip__in=list(by_nip)).values_list("nip", "id"))
+    column_update_from_pairs(
+        "org_employee", "user_id", [(employee_ids[n], user_ids[n]) for n in by_nip]
+    )
+
+
+def employee_account_sync(*, employee: Employee, was_active: bool) -> None:
+    """Keep an employee's NIP login in step with the record: name, email, and whether the
+    person still works here (someone who has left no longer logs in)."""
+    employee_accounts_upsert(
+        [{"nip": employee.nip, "name": employee.name, "email": employee.email}]
+    )
+    if employee.is_active != was_active:
+        User.objects.filter(nip=employee.nip).update(is_active=employee.is_active)
+
+
+@transaction.atomic
+def unit_save(*, unit: Unit) -> Unit:
+    unit.save()
+    org_structure_refresh()
+    return unit
+
+
+@transaction.atomic
+def position_save(*, position: Position) -> Position:
+    position.save()
+    org_structure_refresh()
+    return position
+
+
+@transaction.atomic
+def employee_save(*, employee: Employee) -> Employee:
+    was_active = (
+        Employee.objects.filter(pk=employee.pk).values_list("is_active", flat=True).first()
+        if employee.pk
+        else True
+    )
+    employee.save()
+    employee_account_sync(employee=employee, was_active=was_active)
+    org_structure_refresh()
+    return employee
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.config.models import PolicySetting
@@ -20,14 +21,23 @@ from core.org.forms import (
     AtasanForm,
     EffectiveMinutesForm,
     EmployeeFilterForm,
+    EmployeeForm,
     ImportForm,
     NormForm,
+    PositionForm,
+    UnitForm,
 )
 from core.org.importing import KIND_LABELS, KINDS, SPECS
 from core.org.imports import import_job_create, import_job_rerun_good_rows
-from core.org.models import ActivityNorm, Employee, ImportJob, Position
+from core.org.models import ActivityNorm, Employee, ImportJob, Position, Unit
 from core.org.querysets import can_manage_org
-from core.org.services import OrgError, atasan_override_set
+from core.org.services import (
+    OrgError,
+    atasan_override_set,
+    employee_save,
+    position_save,
+    unit_save,
+)
 from core.org.tabular import write_xlsx
 from core.org.workload import EFFECTIVE_MINUTES_SETTING
 
@@ -172,6 +182,7 @@ def unit_list(request):
             "filters": filters,
             "query": request.GET.urlencode(),
             "opd_choices": selectors.opd_choices(request.user),
+            "can_manage": can_manage_org(request.user),
         },
     )
 
@@ -191,6 +202,7 @@ def position_list(request):
             "filters": filters,
             "query": request.GET.urlencode(),
             "opd_choices": selectors.opd_choices(request.user),
+            "can_manage": can_manage_org(request.user),
         },
     )
 
@@ -358,3 +370,47 @@ def import_good_rows(request, pk):
     with transaction.atomic():
         new_job = import_job_rerun_good_rows(job=job, by=request.user)
     return redirect("org:import_job", pk=new_job.pk)
+
+
+# --- Single records (the tenant admin builds the organisation by hand too) ----------------
+
+EDITABLE = {
+    "unit": (Unit, UnitForm, unit_save, "unit", "org:unit_list"),
+    "position": (Position, PositionForm, position_save, "position", "org:position_detail"),
+    "employee": (Employee, EmployeeForm, employee_save, "employee", "org:employee_detail"),
+}
+EDIT_TITLES = {
+    ("unit", False): _lazy("New unit"),
+    ("unit", True): _lazy("Edit unit"),
+    ("position", False): _lazy("New position"),
+    ("position", True): _lazy("Edit position"),
+    ("employee", False): _lazy("New employee"),
+    ("employee", True): _lazy("Edit employee"),
+}
+
+
+@admin_required
+def record_edit(request, what, pk=None):
+    model, form_class, save, keyword, success = EDITABLE[what]
+    instance = get_object_or_404(model, pk=pk) if pk else model()
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = save(**{keyword: form.save(commit=False)})
+        except OrgError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return (
+                redirect(success) if success.endswith("_list") else redirect(success, pk=record.pk)
+            )
+    return render(
+        request,
+        "org/record_form.html",
+        {
+            "form": form,
+            "title": EDIT_TITLES[(what, bool(pk))],
+            "what": what,
+        },
+        status=400 if request.method == "POST" else 200,
+    )

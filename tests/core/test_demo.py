@@ -3,6 +3,7 @@ import pytest
 from core.accounts.models import Role, User
 from core.demo.pemda import DEMO_PEMDA
 from core.demo.services import DemoModeRequired, demo_pemda_seed
+from core.org.models import Employee, Unit
 from core.org.nip import nip_is_valid
 from tenants.lifecycle import PemdaStatus
 from tenants.models import Pemda
@@ -57,18 +58,29 @@ def test_demo_seeds_the_fourteen_pemda_once(settings):
     assert {Role.TENANT_ADMIN, Role.LEADER, Role.HEAD_OF_OPD, Role.ATASAN, Role.EMPLOYEE} <= roles
     nips = [user.nip for user in accounts if user.nip]
     assert len(nips) >= 4 and all(nip_is_valid(nip) for nip in nips)
+    sizes = {}
+    for pemda in seeded:
+        with pemda:
+            sizes[pemda.slug] = (Unit.objects.count(), Employee.objects.count())
+    assert all(units > 50 and employees >= 120 for units, employees in sizes.values())
+    assert sizes["surabaya"][1] > sizes["kota-jambi"][1] > sizes["buol"][1]
 
-    demo_pemda_seed(password="demo-12345")  # again: nothing new
+    lines = []
+    demo_pemda_seed(password="demo-12345", log=lines.append)  # again: nothing new
     with buol:
         assert User.objects.count() == len(accounts)
+    assert len(lines) == len(EXPECTED_SLUGS)
+    assert all("(0 new, 0 changed)" in line for line in lines)
     assert Pemda.objects.filter(is_template=False).count() == len(EXPECTED_SLUGS)
 
 
 def test_demo_admin_and_employee_log_in_with_the_demo_password(settings):
     settings.DEMO_MODE = True
-    demo_pemda_seed(password="demo-12345")
+    assert [pemda.slug for pemda in demo_pemda_seed(password="demo-12345", only="sigi")] == ["sigi"]
     sigi = Pemda.objects.get(slug="sigi")
     assert login(client_for(sigi), "admin", "demo-12345").status_code == 302
     with sigi:
-        nip = User.objects.filter(role=Role.EMPLOYEE).exclude(nip=None).first().nip
-    assert login(client_for(sigi), nip, "demo-12345").status_code == 302
+        persona = User.objects.get(username="pegawai1").nip
+        imported = Employee.objects.exclude(user__username="pegawai1").first().nip
+    assert login(client_for(sigi), persona, "demo-12345").status_code == 302
+    assert login(client_for(sigi), imported, "demo-12345").status_code == 302

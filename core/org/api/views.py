@@ -19,14 +19,12 @@ from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.settings import api_settings
 
-from core.accounts.models import User
 from core.org.api.permissions import ReadScopedWriteAdmin
 from core.org.api.serializers import EmployeeSerializer, PositionSerializer, UnitSerializer
-from core.org.importing import employee_accounts_upsert
 from core.org.models import Employee, Position, Unit
 from core.org.nip import NIPError, nip_parse
 from core.org.ranks import EmploymentStatus, JenisJabatan, UnitKind
-from core.org.services import OrgError, org_structure_refresh
+from core.org.services import OrgError, employee_account_sync, org_structure_refresh
 
 # --- Query-string filters -----------------------------------------------------------------
 
@@ -220,8 +218,5 @@ class EmployeeViewSet(OrgViewSet):
         """Save the employee and keep their NIP login account in step (as the import does)."""
         was_active = serializer.instance.is_active if serializer.instance else True
         employee = serializer.save()
-        employee_accounts_upsert([{"nip": employee.nip, "name": employee.name, "email": employee.email}])
-        if employee.is_active != was_active:
-            # Someone who has left the Pemda no longer logs in; coming back restores it.
-            User.objects.filter(nip=employee.nip).update(is_active=employee.is_active)
+        employee_account_sync(employee=employee, was_active=was_active)
         return employee
