@@ -120,7 +120,7 @@ OFFICE = ("S.Sos.", "S.E.", "S.H.", "S.AP.", "S.IP.", "S.Kom.", "S.T.", "S.Si.")
 JOBS = _jobs(
     # Education and health, where most ASN of a kabupaten/kota work.
     Job("Guru", (AP, AM, AMD), female=0.66, pppk=0.35,
-        degrees=("S.Pd.", "S.Pd.I.", "S.Pd., M.Pd.")),
+        degrees=("S.Pd.", "S.Pd.", "S.Pd.", "S.Pd.I.", "S.Pd., M.Pd.")),
     Job("Pengawas Sekolah", (AM, AMD), pppk=0, degrees=("S.Pd., M.Pd.", "M.Pd.")),
     Job("Penilik", (AP, AM), degrees=("S.Pd.",)),
     Job("Pustakawan", (T, M, AP), female=0.7, degrees=("S.IP.", "S.Hum.")),

@@ -15,9 +15,8 @@ urlpatterns = [
     path("norms/<int:pk>/delete/", views.norm_delete, name="norm_delete"),
     path("workload/", views.workload, name="workload"),
     re_path(r"^(?P<what>unit|position|employee)/new/$", views.record_edit, name="record_new"),
-    re_path(
-        r"^(?P<what>unit|position|employee)/(?P<pk>\d+)/edit/$", views.record_edit, name="record_edit"
-    ),
+    re_path(r"^(?P<what>unit|position|employee)/(?P<pk>\d+)/edit/$", views.record_edit,
+            name="record_edit"),
     re_path(
         r"^export/(?P<what>employees|units|positions)\.(?P<fmt>xlsx|csv)$",
         views.export,
