@@ -49,16 +49,22 @@ class EmployeeQuerySet(models.QuerySet):
         )
 
 
+def _whole_pemda_or_own_opd(queryset, user, opd_lookup: str):
+    """Org structure (units, positions) is seen whole by admins and leaders; others see the
+    OPD they work in."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.role in WHOLE_PEMDA_ROLES:
+        return queryset
+    me = _employee_of(user)
+    if me is None:
+        return queryset.none()
+    return queryset.filter(**{opd_lookup: me.unit.opd_id})
+
+
 class UnitQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if user.role in WHOLE_PEMDA_ROLES:
-            return self
-        me = _employee_of(user)
-        if me is None:
-            return self.none()
-        return self.filter(opd_id=me.unit.opd_id)
+        return _whole_pemda_or_own_opd(self, user, "opd_id")
 
     def opds(self):
         return self.filter(parent__isnull=True)
@@ -66,14 +72,7 @@ class UnitQuerySet(models.QuerySet):
 
 class PositionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if user.role in WHOLE_PEMDA_ROLES:
-            return self
-        me = _employee_of(user)
-        if me is None:
-            return self.none()
-        return self.filter(unit__opd_id=me.unit.opd_id)
+        return _whole_pemda_or_own_opd(self, user, "unit__opd_id")
 
 
 def can_manage_org(user) -> bool:
