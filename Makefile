@@ -33,6 +33,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	DEBUG=1 $(PY) bench/provisioning.py
+	DEBUG=1 $(PY) bench/import_people.py
 
 clean-db: stop
 	rm -rf .pgdata

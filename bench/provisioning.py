@@ -33,13 +33,13 @@ from __future__ import annotations
 import functools
 import os
 import statistics
-import subprocess
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 from unittest import mock
-from urllib.parse import quote, urlsplit, urlunsplit
+
+from _database import bench_database, database_create, database_drop, nproc
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -51,69 +51,6 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 # --- The benchmark database ---------------------------------------------------------------
-
-
-def _bench_database() -> tuple[str, str, dict]:
-    """Return (name, DATABASE_URL, psycopg2 params of its server) of the bench database."""
-    import dj_database_url
-
-    url = os.environ.get("DATABASE_URL", "")
-    if url:
-        parsed = dj_database_url.parse(url)
-        name = f"{parsed['NAME']}_bench"
-        parts = urlsplit(url)
-        bench_url = urlunsplit(parts._replace(path=f"/{name}"))
-        params = {
-            key: value
-            for key, value in {
-                "user": parsed.get("USER"),
-                "password": parsed.get("PASSWORD"),
-                "host": parsed.get("HOST"),
-                "port": parsed.get("PORT"),
-            }.items()
-            if value
-        }
-        params.update(parsed.get("OPTIONS", {}))
-    else:
-        from saas_platform import embedded_db
-
-        info = embedded_db.ensure_running()
-        name = f"{info['NAME']}_bench"
-        # The socket directory goes in the host part, URL-encoded: dj_database_url then
-        # sets HOST/PORT (with ?host= it would leave HOST empty and put it in OPTIONS).
-        host = quote(info["HOST"], safe="")
-        bench_url = f"postgres://{info['USER']}@{host}:{info['PORT']}/{name}"
-        params = {"user": info["USER"], "host": info["HOST"], "port": info["PORT"]}
-        check = dj_database_url.parse(bench_url)
-        assert (check["NAME"], check["HOST"], check["PORT"]) == (name, info["HOST"], info["PORT"])
-    return name, bench_url, params
-
-
-def _server_execute(params: dict, statement) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(dbname="postgres", **params)
-    try:
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute(statement)
-    finally:
-        conn.close()
-
-
-def _database_drop(params: dict, name: str) -> None:
-    from psycopg2 import sql
-
-    _server_execute(
-        params, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-    )
-
-
-def _database_create(params: dict, name: str) -> None:
-    from psycopg2 import sql
-
-    _database_drop(params, name)
-    _server_execute(params, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 # --- Timing helpers -----------------------------------------------------------------------
@@ -134,13 +71,6 @@ def _instrument(cls, attribute: str, step: str) -> None:
             _steps[step] += time.perf_counter() - start
 
     setattr(cls, attribute, timed)
-
-
-def _nproc() -> str:
-    try:
-        return subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return str(os.cpu_count())
 
 
 # --- Creating Pemda -----------------------------------------------------------------------
@@ -264,8 +194,8 @@ def _fmt(values: list[float]) -> str:
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas_platform.settings")
     os.environ.setdefault("SECRET_KEY", "bench")
-    name, bench_url, params = _bench_database()
-    _database_create(params, name)
+    name, bench_url, params = bench_database("bench")
+    database_create(params, name)
     os.environ["DATABASE_URL"] = bench_url
     try:
         import django
@@ -279,7 +209,7 @@ def main() -> None:
             connections.close_all()
         except Exception:  # never keep the bench database because of this
             pass
-        _database_drop(params, name)
+        database_drop(params, name)
         print(f"dropped database {name}")
 
 
@@ -299,7 +229,7 @@ def _bench(name: str) -> None:
         cur.execute("SHOW server_version")
         (server_version,) = cur.fetchone()
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"nproc: {_nproc()}   PostgreSQL {server_version}   database {name}   load: {load}")
+    print(f"nproc: {nproc()}   PostgreSQL {server_version}   database {name}   load: {load}")
     bench_start = time.perf_counter()
 
     start = time.perf_counter()

@@ -1,0 +1,78 @@
+"""What the benchmarks share: a database of their own next to the project's, and facts
+about the machine. A benchmark never touches the project database or the demo data."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from urllib.parse import quote, urlsplit, urlunsplit
+
+
+def bench_database(suffix: str) -> tuple[str, str, dict]:
+    """Return (name, DATABASE_URL, psycopg2 params of its server) of the bench database."""
+    import dj_database_url
+
+    url = os.environ.get("DATABASE_URL", "")
+    if url:
+        parsed = dj_database_url.parse(url)
+        name = f"{parsed['NAME']}_{suffix}"
+        parts = urlsplit(url)
+        bench_url = urlunsplit(parts._replace(path=f"/{name}"))
+        params = {
+            key: value
+            for key, value in {
+                "user": parsed.get("USER"),
+                "password": parsed.get("PASSWORD"),
+                "host": parsed.get("HOST"),
+                "port": parsed.get("PORT"),
+            }.items()
+            if value
+        }
+        params.update(parsed.get("OPTIONS", {}))
+    else:
+        from saas_platform import embedded_db
+
+        info = embedded_db.ensure_running()
+        name = f"{info['NAME']}_{suffix}"
+        # The socket directory goes in the host part, URL-encoded: dj_database_url then
+        # sets HOST/PORT (with ?host= it would leave HOST empty and put it in OPTIONS).
+        host = quote(info["HOST"], safe="")
+        bench_url = f"postgres://{info['USER']}@{host}:{info['PORT']}/{name}"
+        params = {"user": info["USER"], "host": info["HOST"], "port": info["PORT"]}
+        check = dj_database_url.parse(bench_url)
+        assert (check["NAME"], check["HOST"], check["PORT"]) == (name, info["HOST"], info["PORT"])
+    return name, bench_url, params
+
+
+def server_execute(params: dict, statement) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(dbname="postgres", **params)
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute(statement)
+    finally:
+        conn.close()
+
+
+def database_drop(params: dict, name: str) -> None:
+    from psycopg2 import sql
+
+    server_execute(
+        params, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+    )
+
+
+def database_create(params: dict, name: str) -> None:
+    from psycopg2 import sql
+
+    database_drop(params, name)
+    server_execute(params, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def nproc() -> str:
+    try:
+        return subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return str(os.cpu_count())
