@@ -39,6 +39,8 @@ class Unit(models.Model):
         verbose_name=_("OPD"),
     )
     depth = models.PositiveSmallIntegerField(default=0)
+    # Codes from the OPD down to this unit, "/"-joined: ordering by it lists the tree in order.
+    tree_path = models.TextField(default="", db_index=True)
 
     objects = UnitQuerySet.as_manager()
 

@@ -46,7 +46,7 @@ def unit_list(*, user, q: str = "", opd: str = "") -> QuerySet[Unit]:
         units = units.filter(Q(name__icontains=q) | Q(code__icontains=q))
     if opd:
         units = units.filter(opd__code=opd)
-    return units.order_by("opd__code", "depth", "code")
+    return units.order_by("tree_path")
 
 
 def position_list(*, user, q: str = "", opd: str = "", jenis: str = "") -> QuerySet[Position]:

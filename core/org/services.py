@@ -17,13 +17,15 @@ class OrgError(ValueError):
     """A change the organisation rules refuse; the message is for the user."""
 
 
-def column_update_from_pairs(table: str, column: str, pairs: list[tuple[int, int | None]]) -> int:
+def column_update_from_pairs(
+    table: str, column: str, pairs: list[tuple[int, int | str | None]], value_type: str = "bigint"
+) -> int:
     """UPDATE table SET column = v WHERE id = k for many (k, v), skipping unchanged rows."""
     changed = 0
     with connection.cursor() as cursor:
         for start in range(0, len(pairs), 5000):
             chunk = pairs[start : start + 5000]
-            values = ", ".join(["(%s::bigint, %s::bigint)"] * len(chunk))
+            values = ", ".join([f"(%s::bigint, %s::{value_type})"] * len(chunk))
             cursor.execute(
                 f"UPDATE {table} AS t SET {column} = v.value "
                 f"FROM (VALUES {values}) AS v(id, value) "
@@ -35,19 +37,21 @@ def column_update_from_pairs(table: str, column: str, pairs: list[tuple[int, int
 
 
 def unit_tree_refresh() -> None:
-    """Recompute each unit's OPD (its root) and depth; refuse a cycle."""
-    parent = dict(Unit.objects.values_list("id", "parent_id"))
-    opd, depth = {}, {}
-    for unit_id in parent:
-        seen, node = [], unit_id
-        while parent[node] is not None:
-            if node in seen:
+    """Recompute each unit's OPD (its root), depth and tree path; refuse a cycle."""
+    rows = {pk: (parent, code) for pk, parent, code in Unit.objects.values_list("id", "parent_id", "code")}
+    opd, depth, path = {}, {}, {}
+    for unit_id in rows:
+        chain, node = [unit_id], unit_id
+        while rows[node][0] is not None:
+            node = rows[node][0]
+            if node in chain:
                 raise OrgError(_("The unit tree has a cycle."))
-            seen.append(node)
-            node = parent[node]
-        opd[unit_id], depth[unit_id] = node, len(seen)
+            chain.append(node)
+        opd[unit_id], depth[unit_id] = node, len(chain) - 1
+        path[unit_id] = "/".join(rows[n][1] for n in reversed(chain))
     column_update_from_pairs("org_unit", "opd_id", list(opd.items()))
     column_update_from_pairs("org_unit", "depth", list(depth.items()))
+    column_update_from_pairs("org_unit", "tree_path", list(path.items()), value_type="text")
 
 
 def _unit_heads() -> dict[int, int]:

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.config.models import PolicySetting
@@ -380,12 +380,12 @@ EDITABLE = {
     "employee": (Employee, EmployeeForm, employee_save, "employee", "org:employee_detail"),
 }
 EDIT_TITLES = {
-    ("unit", False): _lazy("New unit"),
-    ("unit", True): _lazy("Edit unit"),
-    ("position", False): _lazy("New position"),
-    ("position", True): _lazy("Edit position"),
-    ("employee", False): _lazy("New employee"),
-    ("employee", True): _lazy("Edit employee"),
+    ("unit", False): gettext_lazy("New unit"),
+    ("unit", True): gettext_lazy("Edit unit"),
+    ("position", False): gettext_lazy("New position"),
+    ("position", True): gettext_lazy("Edit position"),
+    ("employee", False): gettext_lazy("New employee"),
+    ("employee", True): gettext_lazy("Edit employee"),
 }
 
 

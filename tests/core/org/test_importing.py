@@ -295,3 +295,9 @@ def test_positions_refuse_an_unknown_unit_and_a_kelas_out_of_range(surabaya):
             (4, "Jenjang"),
         }
         assert not Position.objects.exists()
+
+
+def test_units_list_in_tree_order(org):
+    paths = list(Unit.objects.order_by("tree_path").values_list("code", flat=True))
+    assert paths == ["BKPSDMD", "BKPSDMD.1", "BKPSDMD.1.1", "SETDA"]
+    assert Unit.objects.get(code="BKPSDMD.1.1").tree_path == "BKPSDMD/BKPSDMD.1/BKPSDMD.1.1"
