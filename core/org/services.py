@@ -38,7 +38,10 @@ def column_update_from_pairs(
 
 def unit_tree_refresh() -> None:
     """Recompute each unit's OPD (its root), depth and tree path; refuse a cycle."""
-    rows = {pk: (parent, code) for pk, parent, code in Unit.objects.values_list("id", "parent_id", "code")}
+    rows = {
+        pk: (parent, code)
+        for pk, parent, code in Unit.objects.values_list("id", "parent_id", "code")
+    }
     opd, depth, path = {}, {}, {}
     for unit_id in rows:
         chain, node = [unit_id], unit_id
