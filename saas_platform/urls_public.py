@@ -1,14 +1,21 @@
 """URLs of the platform site (public schema)."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from core.accounts.forms import PasswordSetupOrResetForm
 from saas_platform.health import healthz
 from tenants.views import platform_home
 
 urlpatterns = [
     path("", platform_home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordSetupOrResetForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -414,3 +414,22 @@ def record_edit(request, what, pk=None):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@admin_required
+@require_POST
+def employee_password_setup(request, pk):
+    """Email the employee a link to set their password (sent by the worker, in this Pemda)."""
+    from core.accounts.tasks import account_password_setup_send_task
+
+    employee = get_object_or_404(Employee.objects.select_related("user"), pk=pk)
+    if employee.user is None or not employee.email:
+        messages.error(request, _("This employee has no email address: add one first."))
+    else:
+        user_id, domain = employee.user_id, request.get_host()
+        transaction.on_commit(lambda: account_password_setup_send_task.delay(user_id, domain))
+        messages.success(
+            request,
+            _("A link to set a password will be sent to %(email)s.") % {"email": employee.email},
+        )
+    return redirect("org:employee_detail", pk=employee.pk)
