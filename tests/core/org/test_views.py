@@ -382,3 +382,31 @@ def test_a_large_file_is_handed_to_a_worker_in_the_pemdas_schema(people, surabay
         assert import_job_run_task.run(job.pk) == "done"
     done = people["admin"].get(f"/org/import/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in done
+
+
+@pytest.mark.parametrize("url", ["/org/units/", "/org/positions/"])
+def test_unit_and_position_lists_issue_the_same_queries_for_few_or_many_rows(people, surabaya, url):
+    client = people["admin"]
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    with surabaya:
+        from core.org.models import Unit
+        from core.org.services import org_structure_refresh
+
+        parent = Unit.objects.get(code="BKPSDMD.1")
+        units = Unit.objects.bulk_create(
+            [Unit(code=f"X{n}", name=f"Seksi {n}", kind="SEKSI", parent=parent) for n in range(60)]
+        )
+        Position.objects.bulk_create(
+            [
+                Position(
+                    code=f"P{n}", name=f"Pelaksana {n}", jenis="PELAKSANA", kelas_jabatan=5, unit=u
+                )
+                for n, u in enumerate(units)
+            ]
+        )
+        org_structure_refresh()
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
