@@ -410,3 +410,35 @@ def test_unit_and_position_lists_issue_the_same_queries_for_few_or_many_rows(peo
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    "persona", ["anonymous", "mayor", "sekda", "head", "kabid", "kasub", "employee"]
+)
+def test_import_jobs_are_the_admins_alone(people, surabaya, persona):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    rows = [EMPLOYEES[0], ["123", "Salah", "PNS", "III/b", "ANALIS", "BKPSDMD.1.1", "", "", ""]]
+    people["admin"].post(
+        "/org/import/",
+        {"kind": "employees", "file": SimpleUploadedFile("p.csv", write_csv(rows[0], rows[1:]))},
+    )
+    with surabaya:
+        job = ImportJob.objects.latest("created_at")
+    expected = 302 if persona == "anonymous" else 403
+    client = people[persona]
+    assert client.get(f"/org/import/{job.pk}/").status_code == expected
+    assert client.get(f"/org/import/{job.pk}/", HTTP_HX_REQUEST="true").status_code == expected
+    assert client.post(f"/org/import/{job.pk}/good-rows/").status_code == expected
+    assert client.post("/org/import/", {"kind": "units"}).status_code == expected
+    with surabaya:
+        assert ImportJob.objects.count() == 1
+
+
+def test_a_position_of_another_opd_is_a_404_for_an_employee(people, surabaya):
+    with surabaya:
+        sekda_position = Position.objects.get(code="SEKDA").pk
+        own_position = Position.objects.get(code="ANALIS").pk
+    assert people["employee"].get(f"/org/positions/{own_position}/").status_code == 200
+    assert people["employee"].get(f"/org/positions/{sekda_position}/").status_code == 404
+    assert people["mayor"].get(f"/org/positions/{sekda_position}/").status_code == 200
