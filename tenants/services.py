@@ -22,7 +22,17 @@ from tenants.regions import region_code_parse
 logger = logging.getLogger(__name__)
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-RESERVED_SLUGS = {"www", "api", "admin", "public", "static", "media", "mail", "platform"}
+RESERVED_SLUGS = {
+    "www",
+    "api",
+    "admin",
+    "public",
+    "static",
+    "media",
+    "mail",
+    "platform",
+    "information-schema",
+}
 # A claim older than this is taken to belong to a worker that died mid-way.
 STALE_PROVISIONING = timedelta(minutes=30)
 FIRST_ADMIN_USERNAME = "admin"
@@ -48,7 +58,7 @@ def slug_validate(slug: str) -> None:
             )
             % {"slug": slug}
         )
-    if slug in RESERVED_SLUGS or slug.startswith("tpl-") or slug.startswith("pg-"):
+    if slug in RESERVED_SLUGS or slug.startswith(("tpl-", "pg-", "pg_")):
         raise PemdaRequestError(_("Address “%(slug)s” is reserved.") % {"slug": slug})
 
 
@@ -92,12 +102,13 @@ def pemda_request(
 
     slug = slug or slug_default(region)
     slug_validate(slug)
-    if Pemda.objects.filter(slug=slug).exists():
+    schema_name = slug.replace("-", "_")
+    if Pemda.objects.filter(slug=slug).exists() or schema_exists(schema_name):
         raise PemdaRequestError(_("Address “%(slug)s” is already taken.") % {"slug": slug})
     return Pemda.objects.create(
         name=region.government_name,
         slug=slug,
-        schema_name=slug.replace("-", "_"),
+        schema_name=schema_name,
         region=region,
         time_zone=region.time_zone,
         template=template,
@@ -168,12 +179,16 @@ def pemda_provision(*, pemda_id: int) -> Pemda:
     2. In one transaction: clone the template schema, write the Pemda's identity into
        it, create its first admin, attach its domain, and mark it active. PostgreSQL
        DDL is transactional, so a failure anywhere rolls the new schema back too.
-    3. On failure: make sure no schema is left, and record the error on the row.
+    3. On failure: record the error on the row. Nothing is dropped by hand: the rollback
+       removed what this attempt created, and a schema that existed before is not ours.
+    4. After the commit, send the first admin a password-setup link if needed (a broker
+       outage must not undo a provisioned Pemda; the admin can use "forgot password").
     """
     connection.set_schema_to_public()
     pemda = Pemda.objects.select_related("template").get(pk=pemda_id)
     if not _claim(pemda):
         return pemda
+    admin = None
     try:
         with transaction.atomic():
             pemda.create_schema(check_if_exists=False, verbosity=0)
@@ -187,13 +202,9 @@ def pemda_provision(*, pemda_id: int) -> Pemda:
                 target=PemdaStatus.ACTIVE,
                 admin_password_hash="",
             )
-            if not admin.has_usable_password() and admin.email:
-                transaction.on_commit(lambda: _password_setup_enqueue(pemda, admin))
     except Exception as exc:
         logger.exception("Provisioning %s failed", pemda.slug)
         connection.set_schema_to_public()
-        if schema_exists(pemda.schema_name):
-            pemda._drop_schema(force_drop=True)
         pemda.status = PemdaStatus.PROVISIONING
         pemda_transition(
             pemda=pemda,
@@ -201,6 +212,9 @@ def pemda_provision(*, pemda_id: int) -> Pemda:
             target=PemdaStatus.FAILED,
             error=f"{type(exc).__name__}: {exc}",
         )
+        return pemda
+    if not admin.has_usable_password() and admin.email:
+        transaction.on_commit(lambda: _password_setup_enqueue(pemda, admin), robust=True)
     return pemda
 
 

@@ -234,3 +234,43 @@ def test_the_clone_function_is_installed_once_not_before_every_clone():
         second = pemda_provision(pemda_id=_request(code="64.72", slug="samarinda").pk)
     assert second.status == PemdaStatus.ACTIVE
     assert not [q for q in queries if "CREATE OR REPLACE FUNCTION" in q["sql"]]
+
+
+def test_a_broker_outage_after_commit_does_not_undo_a_provisioned_pemda(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    def broker_down(pemda, admin):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(services, "_password_setup_enqueue", broker_down)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        pemda = pemda_provision(pemda_id=_request(admin_email="bkpsdmd@grobogan.go.id").pk)
+    assert len(callbacks) == 1  # the setup link was due (no password given)
+    assert pemda.status == PemdaStatus.ACTIVE
+    assert Pemda.objects.get(pk=pemda.pk).status == PemdaStatus.ACTIVE
+    assert schema_exists("grobogan")
+
+
+def test_a_schema_that_already_exists_is_never_taken_or_dropped(english):
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE SCHEMA grobogan")
+        cursor.execute("CREATE TABLE grobogan.precious (id int)")
+    with pytest.raises(PemdaRequestError, match="already taken"):
+        _request()
+    # A schema that appears between request and provisioning makes provisioning fail, and
+    # the failure leaves that schema alone.
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER SCHEMA grobogan RENAME TO grobogan_later")
+    pemda = _request()
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER SCHEMA grobogan_later RENAME TO grobogan")
+    assert pemda_provision(pemda_id=pemda.pk).status == PemdaStatus.FAILED
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('grobogan.precious')")
+        assert cursor.fetchone()[0] is not None
+
+
+@pytest.mark.parametrize("slug", ["information-schema", "pg-catalog", "pg_toast"])
+def test_system_schema_names_are_reserved(slug):
+    with pytest.raises(PemdaRequestError):
+        _request(slug=slug)
