@@ -35,6 +35,9 @@ class User(AbstractUser):
         unique=True,
         validators=[RegexValidator(r"^\d{18}$", _("NIP must be exactly 18 digits."))],
     )
+    # True when an admin chose the role; False when it follows from the organisation
+    # (core.org.services re-derives those after every change).
+    role_set_by_hand = models.BooleanField(_("role set by hand"), default=False)
     # For provincial admins: the province whose Pemda they may compare.
     province_code = models.CharField(_("province code"), max_length=2, blank=True)
 

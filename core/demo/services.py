@@ -61,6 +61,7 @@ def demo_people(pemda: Pemda) -> list[User]:
             username="pimpinan",
             name=f"{leader_title} {pemda.region.name}",
             role=Role.LEADER,
+            role_set_by_hand=True,
             nip=None,
         )
     ]

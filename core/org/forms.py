@@ -59,6 +59,19 @@ class AtasanForm(forms.Form):
     )
 
 
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from core.accounts.models import TENANT_ROLES, Role
+
+        super().__init__(*args, **kwargs)
+        labels = dict(Role.choices)
+        self.fields["role"].choices = [("", _("Automatic (follows the organisation)"))] + [
+            (role.value, labels[role]) for role in TENANT_ROLES
+        ]
+
+
 class NormForm(forms.ModelForm):
     class Meta:
         model = ActivityNorm

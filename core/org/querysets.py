@@ -37,8 +37,8 @@ class EmployeeQuerySet(models.QuerySet):
         if user.role == Role.ATASAN:
             return self.filter(
                 models.Q(pk=me.pk)
-                | models.Q(atasan_override=me)
-                | models.Q(atasan_override__isnull=True, derived_atasan=me)
+                | models.Q(is_active=True, atasan_override=me)
+                | models.Q(is_active=True, atasan_override__isnull=True, derived_atasan=me)
             )
         return self.filter(pk=me.pk)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from core.config.selectors import setting_get
-from core.org.models import Employee, Position, Unit
+from core.org.models import ActivityNorm, Employee, Position, Unit
 from core.org.workload import (
     DEFAULT_EFFECTIVE_MINUTES,
     EFFECTIVE_MINUTES_SETTING,
@@ -88,11 +88,10 @@ def effective_minutes() -> int:
 
 def workload_by_position(*, user, opd: str = "", minutes: int) -> list[WorkloadRow]:
     """Required FTE (from norma waktu × yearly volume) against current holders, per position."""
+    with_norms = ActivityNorm.objects.filter(position=OuterRef("pk"))
+    # Exists, not a join on norms: a join would count every holder once per task.
     positions = (
-        position_list(user=user, opd=opd)
-        .filter(norms__isnull=False)
-        .distinct()
-        .prefetch_related("norms")
+        position_list(user=user, opd=opd).filter(Exists(with_norms)).prefetch_related("norms")
     )
     return [
         WorkloadRow(

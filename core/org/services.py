@@ -10,8 +10,6 @@ from core.accounts.models import Role, User
 from core.org.models import AtasanOverride, Employee, Position, Unit
 from core.org.ranks import MANAGERIAL_RANK, UnitKind
 
-DERIVED_ROLES = (Role.EMPLOYEE, Role.ATASAN, Role.HEAD_OF_OPD)
-
 
 class OrgError(ValueError):
     """A change the organisation rules refuse; the message is for the user."""
@@ -58,26 +56,24 @@ def unit_tree_refresh() -> None:
 
 
 def _unit_heads() -> dict[int, int]:
-    """unit id → the employee who heads it: the holder of its highest managerial position."""
+    """unit id → the employee who heads it: of the active employees working in that unit, the
+    one in the highest managerial position (JPT > Administrator > Pengawas, then kelas).
+
+    Where an employee works (their unit) decides what they head, the same unit their own
+    appraisal walks up from, so the derived chain always climbs the tree and cannot loop.
+    """
     best: dict[int, tuple] = {}
-    for pid, unit_id, jenis, kelas, code in Position.objects.values_list(
-        "id", "unit_id", "jenis", "kelas_jabatan", "code"
-    ):
-        rank = MANAGERIAL_RANK.get(jenis)
-        if rank is None:
-            continue
-        key = (rank, kelas, [-ord(ch) for ch in code])
-        if unit_id not in best or key > best[unit_id][0]:
-            best[unit_id] = (key, pid)
-    head_position = {unit_id: pid for unit_id, (_, pid) in best.items()}
-    holder: dict[int, int] = {}
-    for employee_id, position_id in (
-        Employee.objects.filter(is_active=True, position_id__in=head_position.values())
+    for employee_id, unit_id, jenis, kelas, code in (
+        Employee.objects.filter(is_active=True, position__jenis__in=list(MANAGERIAL_RANK))
         .order_by("id")
-        .values_list("id", "position_id")
+        .values_list(
+            "id", "unit_id", "position__jenis", "position__kelas_jabatan", "position__code"
+        )
     ):
-        holder.setdefault(position_id, employee_id)
-    return {unit_id: holder[pid] for unit_id, pid in head_position.items() if pid in holder}
+        key = (MANAGERIAL_RANK[jenis], kelas, tuple(-ord(ch) for ch in code))
+        if unit_id not in best or key > best[unit_id][0]:
+            best[unit_id] = (key, employee_id)
+    return {unit_id: employee_id for unit_id, (_, employee_id) in best.items()}
 
 
 def atasan_derive_all() -> dict[int, int | None]:
@@ -107,6 +103,10 @@ def atasan_derive_all() -> dict[int, int | None]:
         if atasan is None and sekda is not None and sekda != employee_id:
             atasan = sekda
         derived[employee_id] = atasan
+    # Someone who has left keeps no appraiser (and so no former atasan keeps seeing them).
+    derived.update(
+        dict.fromkeys(Employee.objects.filter(is_active=False).values_list("id", flat=True))
+    )
     return derived
 
 
@@ -124,8 +124,8 @@ def _roles_refresh(derived: dict[int, int | None]) -> None:
 
     The Sekda (head of the Sekretariat Daerah) is a leader: the whole Pemda, read-only.
     The head of another OPD is head_of_opd, anyone with appraisees is atasan, others
-    employee. A role set by hand (tenant admin, leader) is left alone, so a Sekda who moves
-    on stays a leader until an admin changes the role.
+    employee. A role an admin set by hand is left alone; every other role follows the tree,
+    so a Sekda who moves on stops being a leader.
     """
     heads = _unit_heads()
     opds = dict(Unit.objects.filter(parent=None).values_list("id", "kind"))
@@ -146,7 +146,7 @@ def _roles_refresh(derived: dict[int, int | None]) -> None:
         else:
             by_role[Role.EMPLOYEE].append(user_id)
     for role, user_ids in by_role.items():
-        User.objects.filter(pk__in=user_ids, role__in=DERIVED_ROLES).exclude(role=role).update(
+        User.objects.filter(pk__in=user_ids, role_set_by_hand=False).exclude(role=role).update(
             role=role
         )
 
@@ -217,6 +217,29 @@ def employee_save(*, employee: Employee) -> Employee:
     employee_account_sync(employee=employee, was_active=was_active)
     org_structure_refresh()
     return employee
+
+
+AUTOMATIC_ROLE = ""
+
+
+@transaction.atomic
+def account_role_set(*, employee: Employee, role: str, by) -> None:
+    """Set the role of an employee's account by hand, or give it back to the organisation
+    (``AUTOMATIC_ROLE``), after which it follows the tree again."""
+    from core.accounts.models import TENANT_ROLES
+
+    user = employee.user
+    if user is None:
+        raise OrgError(_("This employee has no login account yet."))
+    if user.pk == by.pk:
+        raise OrgError(_("You cannot change your own role; ask another admin."))
+    if role == AUTOMATIC_ROLE:
+        User.objects.filter(pk=user.pk).update(role_set_by_hand=False)
+        _roles_refresh(dict(Employee.objects.values_list("id", "derived_atasan_id")))
+        return
+    if role not in TENANT_ROLES:
+        raise OrgError(_("Choose one of the roles offered."))
+    User.objects.filter(pk=user.pk).update(role=role, role_set_by_hand=True)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ urlpatterns = [
     path("employees/", views.employee_list, name="employee_list"),
     path("employees/<int:pk>/", views.employee_detail, name="employee_detail"),
     path("employees/<int:pk>/atasan/", views.employee_atasan, name="employee_atasan"),
+    path("employees/<int:pk>/role/", views.employee_role, name="employee_role"),
     path(
         "employees/<int:pk>/password-setup/",
         views.employee_password_setup,

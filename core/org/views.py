@@ -25,6 +25,7 @@ from core.org.forms import (
     ImportForm,
     NormForm,
     PositionForm,
+    RoleForm,
     UnitForm,
 )
 from core.org.importing import KIND_LABELS, KINDS, SPECS
@@ -33,6 +34,7 @@ from core.org.models import ActivityNorm, Employee, ImportJob, Position, Unit
 from core.org.querysets import can_manage_org
 from core.org.services import (
     OrgError,
+    account_role_set,
     atasan_override_set,
     employee_save,
     position_save,
@@ -113,11 +115,21 @@ def employee_detail(request, pk):
             "changes": employee.atasan_changes.select_related("previous", "new", "changed_by")[:20]
             if can_manage
             else (),
-            "appraisees": Employee.objects.appraised_by(employee)
+            "appraisees": Employee.objects.visible_to(request.user)
+            .appraised_by(employee)
             .filter(is_active=True)
             .select_related("position")
             .order_by("name")[:100],
             "atasan_form": AtasanForm() if can_manage else None,
+            "role_form": RoleForm(
+                initial={
+                    "role": employee.user.role
+                    if employee.user and employee.user.role_set_by_hand
+                    else ""
+                }
+            )
+            if can_manage and employee.user
+            else None,
         },
     )
 
@@ -160,7 +172,9 @@ def employee_atasan(request, pk):
             "can_manage": True,
             "atasan_form": form,
             "changes": employee.atasan_changes.select_related("previous", "new", "changed_by")[:20],
-            "appraisees": Employee.objects.appraised_by(employee).select_related("position")[:100],
+            "appraisees": Employee.objects.visible_to(request.user)
+            .appraised_by(employee)
+            .select_related("position")[:100],
         },
         status=400,
     )
@@ -235,7 +249,9 @@ def position_detail(request, pk):
             "norms": norms,
             "form": form,
             "can_manage": can_manage,
-            "holders": position.holders.filter(is_active=True).order_by("name")[:200],
+            "holders": Employee.objects.visible_to(request.user)
+            .filter(position=position, is_active=True)
+            .order_by("name")[:200],
             "required": required_fte(
                 ((n.yearly_volume, n.minutes_per_unit) for n in norms),
                 selectors.effective_minutes(),
@@ -432,4 +448,23 @@ def employee_password_setup(request, pk):
             request,
             _("A link to set a password will be sent to %(email)s.") % {"email": employee.email},
         )
+    return redirect("org:employee_detail", pk=employee.pk)
+
+
+@admin_required
+@require_POST
+def employee_role(request, pk):
+    employee = get_object_or_404(Employee.objects.select_related("user"), pk=pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the roles offered."))
+    else:
+        try:
+            account_role_set(employee=employee, role=form.cleaned_data["role"], by=request.user)
+        except OrgError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("The role of %(name)s has been saved.") % {"name": employee.name}
+            )
     return redirect("org:employee_detail", pk=employee.pk)

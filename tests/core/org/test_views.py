@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.org.models import ActivityNorm, Employee, ImportJob, Position
+from core.org.models import ActivityNorm, Employee, ImportJob, Position, Unit
 from core.org.tabular import write_csv, write_xlsx
 from tests.conftest import client_for
 from tests.core.org.conftest import ANALIS, KABAN, KABID, KASUB, PPPK, SEKDA
@@ -442,3 +442,115 @@ def test_a_position_of_another_opd_is_a_404_for_an_employee(people, surabaya):
     assert people["employee"].get(f"/org/positions/{own_position}/").status_code == 200
     assert people["employee"].get(f"/org/positions/{sekda_position}/").status_code == 404
     assert people["mayor"].get(f"/org/positions/{sekda_position}/").status_code == 200
+
+
+def test_a_sekda_who_moves_on_stops_being_a_leader(people, surabaya):
+    from core.accounts.models import Role, User
+    from core.org.services import employee_save
+
+    with surabaya:
+        sekda = Employee.objects.get(nip=SEKDA)
+        assert User.objects.get(nip=SEKDA).role == Role.LEADER
+        sekda.position = Position.objects.get(code="ANALIS")
+        sekda.unit = sekda.position.unit
+        employee_save(employee=sekda)
+        assert User.objects.get(nip=SEKDA).role == Role.EMPLOYEE
+
+
+def test_the_admin_sets_a_role_by_hand_and_gives_it_back_to_the_organisation(people, surabaya):
+    from core.accounts.models import Role, User
+    from core.org.services import org_structure_refresh
+
+    pk = employee_pk(surabaya, ANALIS)
+    assert (
+        people["admin"].post(f"/org/employees/{pk}/role/", {"role": "tenant_admin"}).status_code
+        == 302
+    )
+    with surabaya:
+        org_structure_refresh()  # any later change to the org keeps a role set by hand
+        assert User.objects.get(nip=ANALIS).role == Role.TENANT_ADMIN
+    assert people["employee"].get("/org/import/").status_code == 200  # the analis is an admin now
+    assert people["admin"].post(f"/org/employees/{pk}/role/", {"role": ""}).status_code == 302
+    with surabaya:
+        assert User.objects.get(nip=ANALIS).role == Role.EMPLOYEE
+
+
+@pytest.mark.parametrize("persona", ["mayor", "sekda", "head", "kabid", "employee"])
+def test_only_the_admin_sets_roles(people, surabaya, persona):
+    from core.accounts.models import Role, User
+
+    pk = employee_pk(surabaya, ANALIS)
+    assert (
+        people[persona].post(f"/org/employees/{pk}/role/", {"role": "tenant_admin"}).status_code
+        == 403
+    )
+    with surabaya:
+        assert User.objects.get(nip=ANALIS).role == Role.EMPLOYEE
+
+
+def test_a_platform_role_cannot_be_given_inside_a_pemda(people, surabaya):
+    from core.accounts.models import Role, User
+
+    pk = employee_pk(surabaya, ANALIS)
+    people["admin"].post(f"/org/employees/{pk}/role/", {"role": "platform_staff"})
+    with surabaya:
+        assert User.objects.get(nip=ANALIS).role == Role.EMPLOYEE
+
+
+def test_a_position_page_lists_only_holders_the_viewer_may_see(people, surabaya):
+    with surabaya:
+        analis = Position.objects.get(code="ANALIS").pk
+    page = people["employee"].get(f"/org/positions/{analis}/").content.decode()
+    assert ANALIS in page and PPPK not in page  # a colleague in the same post stays hidden
+    assert PPPK in people["kasub"].get(f"/org/positions/{analis}/").content.decode()
+
+
+def test_the_workload_counts_each_holder_once_whatever_the_number_of_tasks(people, surabaya):
+    with surabaya:
+        analis = Position.objects.get(code="ANALIS")
+        ActivityNorm.objects.bulk_create(
+            [
+                ActivityNorm(
+                    position=analis,
+                    name=f"Tugas {n}",
+                    output_unit="Dokumen",
+                    minutes_per_unit=100,
+                    yearly_volume=250,
+                )
+                for n in range(3)
+            ]
+        )  # 3 × 25,000 min = 1.00 FTE
+    from core.accounts.models import User
+    from core.org import selectors
+
+    with surabaya:
+        admin = User.objects.get(username="admin")
+        rows = selectors.workload_by_position(user=admin, minutes=75000)
+    assert [(row.code, row.holders, str(row.required)) for row in rows] == [("ANALIS", 2, "1.00")]
+
+
+def test_a_former_employee_drops_out_of_the_atasans_view(people, surabaya):
+    from core.org.services import employee_save
+
+    with surabaya:
+        rudi = Employee.objects.get(nip=ANALIS)
+        rudi.is_active = False
+        employee_save(employee=rudi)
+        assert Employee.objects.get(nip=ANALIS).derived_atasan_id is None
+    response = people["kasub"].get("/api/v1/employees/?is_active=false")
+    assert ANALIS not in response.content.decode()
+
+
+def test_where_an_employee_works_decides_what_they_head_so_no_loop_arises(people, surabaya):
+    from core.org.services import org_structure_refresh
+
+    with surabaya:
+        kabid = Employee.objects.get(nip=KABID)
+        kabid.unit = Unit.objects.get(code="BKPSDMD.1.1")  # recorded in the sub-unit
+        kabid.save()
+        org_structure_refresh()
+        chain, node = [], Employee.objects.get(nip=ANALIS)
+        while node is not None and node.nip not in chain:
+            chain.append(node.nip)
+            node = node.atasan
+        assert node is None  # the chain ends at the Sekda: no loop
