@@ -61,6 +61,8 @@ def _spawn(command: str) -> subprocess.Popen:
 def demo() -> int:
     _environment()
     port = os.environ.get("PORT", "8000")
+    # Loopback only: the demo's passwords are public. BIND=0.0.0.0 opens it to the network.
+    bind = os.environ.get("BIND", "127.0.0.1")
     RUN_DIR.mkdir(exist_ok=True)
     _manage("migrate_schemas", "--noinput", "-v", "0")
     _manage("build_templates")
@@ -68,7 +70,7 @@ def demo() -> int:
     _manage("collectstatic", "--noinput", "-v", "0")
     worker = "celery -A saas_platform worker -l warning --concurrency 2"
     web = (
-        f"gunicorn saas_platform.wsgi --bind 0.0.0.0:{port} --workers 2 --threads 4 "
+        f"gunicorn saas_platform.wsgi --bind {bind}:{port} --workers 2 --threads 4 "
         "--graceful-timeout 5 --access-logfile -"
     )
     children = [_spawn(worker), _spawn(web)]

@@ -1,6 +1,7 @@
 """Test settings: the real settings, with only what speeds tests up overridden."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "sinergi-tests-only")
 os.environ.setdefault("DEBUG", "0")
@@ -10,6 +11,8 @@ from saas_platform.settings import *  # noqa: E402,F403
 # Tasks enqueued by tests go to an in-process broker (tests that need them run a real
 # worker thread on it), never to the development database's queue.
 CELERY_BROKER_URL = "memory://"
+# Uploads made by tests go to a throwaway folder, never to the project's media/.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="sinergi-test-media-")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

@@ -112,3 +112,13 @@ def platform_client(db) -> Client:
 
 def login(client: Client, identifier: str, password: str = PASSWORD):
     return client.post("/accounts/login/", {"username": identifier, "password": password})
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Remove the throwaway media folder of this run (see settings_test)."""
+    import shutil
+
+    from django.conf import settings
+
+    if "sinergi-test-media-" in str(getattr(settings, "MEDIA_ROOT", "")):
+        shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)

@@ -15,7 +15,7 @@ class LoginIdentifierBackend(ModelBackend):
         identifier = username.strip()
         compact = "".join(identifier.split())  # NIPs are often written "19660801 198803 1 001"
         User = get_user_model()
-        if compact.isdigit() and len(compact) == 18:
+        if len(compact) == 18 and compact.isascii() and compact.isdigit():
             lookup = {"nip": compact}
         elif "@" in identifier:
             lookup = {"email__iexact": identifier}

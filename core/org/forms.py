@@ -77,6 +77,16 @@ class NormForm(forms.ModelForm):
         model = ActivityNorm
         fields = ["name", "output_unit", "minutes_per_unit", "yearly_volume"]
 
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        position = self.instance.position if self.instance.position_id else None
+        if (
+            position
+            and position.norms.filter(name__iexact=name).exclude(pk=self.instance.pk).exists()
+        ):
+            raise forms.ValidationError(_("This position already has a task with that name."))
+        return name
+
 
 class EffectiveMinutesForm(forms.Form):
     minutes = forms.IntegerField(

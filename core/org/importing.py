@@ -36,7 +36,7 @@ from core.org.services import (
     employee_accounts_upsert,
     org_structure_refresh,
 )
-from core.org.tabular import TableError, read_table
+from core.org.tabular import FORMULA_PREFIXES, TableError, read_table
 
 KINDS = ("units", "positions", "employees")
 BATCH = 2000
@@ -104,6 +104,8 @@ def _text(max_length: int, *, required: bool = True):
             text = str(int(value))  # Excel turns codes like 101 into 101.0
         else:
             text = " ".join(str(value).split())
+        if text.startswith("'") and text[1:2] in FORMULA_PREFIXES:
+            text = text[1:]  # the guard our CSV export adds to "+62…", "=…": not data
         if not text and required:
             raise CellError(_("This cell is empty."))
         if len(text) > max_length:

@@ -1,4 +1,9 @@
-"""Import jobs: store the upload, run the import (here or on a worker), keep the report."""
+"""Import jobs: store the upload, run the import (here or on a worker), keep the report.
+
+Uploads go through Django's default storage (a folder per schema under MEDIA_ROOT here;
+shared storage when web and workers run on different hosts). MEDIA_ROOT is never served.
+A file is deleted once imported; a rejected one is kept for "import the good rows only".
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ import logging
 import uuid
 from pathlib import Path
 
-from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -20,23 +26,18 @@ logger = logging.getLogger(__name__)
 SYNCHRONOUS_MAX_ROWS = 2000
 
 
-def _storage_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports" / connection.schema_name
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def import_job_create(
     *, kind: str, filename: str, data: bytes, by, good_rows_only: bool = False
 ) -> ImportJob:
     """Store the file and record the job; run it now if small, else on a worker."""
     safe_name = Path(filename).name[-200:]
-    path = _storage_dir() / f"{uuid.uuid4().hex}-{safe_name}"
-    path.write_bytes(data)
+    stored = default_storage.save(
+        f"imports/{connection.schema_name}/{uuid.uuid4().hex}-{safe_name}", ContentFile(data)
+    )
     job = ImportJob.objects.create(
         kind=kind,
         filename=safe_name,
-        path=str(path.relative_to(settings.MEDIA_ROOT)),
+        path=stored,
         good_rows_only=good_rows_only,
         created_by=by,
         total_rows=table_row_count(data, safe_name),
@@ -52,7 +53,8 @@ def import_job_create(
 
 
 def import_job_rerun_good_rows(*, job: ImportJob, by) -> ImportJob:
-    data = (Path(settings.MEDIA_ROOT) / job.path).read_bytes()
+    with default_storage.open(job.path) as handle:
+        data = handle.read()
     return import_job_create(
         kind=job.kind, filename=job.filename, data=data, by=by, good_rows_only=True
     )
@@ -70,7 +72,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
         ImportJob.objects.filter(pk=job_id).update(processed_rows=done)
 
     try:
-        data = (Path(settings.MEDIA_ROOT) / job.path).read_bytes()
+        with default_storage.open(job.path) as handle:
+            data = handle.read()
         report = people_import(
             kind=job.kind,
             data=data,
@@ -95,4 +98,6 @@ def import_job_run(*, job_id: int) -> ImportJob:
         total_rows=report.total,
         finished_at=timezone.now(),
     )
+    if report.written:  # personal data is not kept longer than needed
+        transaction.on_commit(lambda: default_storage.delete(job.path))
     return ImportJob.objects.get(pk=job_id)

@@ -7,6 +7,7 @@ Layout: birth date ``YYYYMMDD`` + CPNS appointment ``YYYYMM`` + sex (1 male, 2 f
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -41,7 +42,7 @@ def nip_parse(raw: str, *, today: datetime.date | None = None) -> NIP:
     """Validate a NIP and derive its parts; raise NIPError with a readable reason."""
     today = today or datetime.date.today()
     value = "".join((raw or "").split())  # NIPs are often written "19660801 198803 1 001"
-    if len(value) != 18 or not value.isdigit():
+    if not re.fullmatch(r"[0-9]{18}", value):  # str.isdigit() also takes "²" and "٣"
         raise NIPError(_("NIP must be exactly 18 digits."))
     try:
         birth = datetime.date(int(value[0:4]), int(value[4:6]), int(value[6:8]))

@@ -173,6 +173,9 @@ def employee_accounts_upsert(records):
         elif (user.name, user.email) != (record["name"], record.get("email", "")):
             user.name, user.email = record["name"], record.get("email", "")
             to_update.append(user)
+    # Two employees may swap addresses in one file: clear the changing ones first, or the
+    # unique email constraint would trip over the intermediate state.
+    User.objects.filter(pk__in=[user.pk for user in to_update]).update(email="")
     User.objects.bulk_create(to_create, batch_size=2000)
     User.objects.bulk_update(to_update, ["name", "email"], batch_size=2000)
     user_ids = dict(User.objects.filter(nip__in=list(by_nip)).values_list("nip", "id"))

@@ -52,13 +52,22 @@ def _read_xlsx(data: bytes):
     return _headers(header), _numbered(rows)
 
 
-def _read_csv(data: bytes):
-    for encoding in ("utf-8-sig", "cp1252"):
+def _decode(data: bytes) -> str:
+    """Excel saves CSV as UTF-8 (with or without BOM), "Unicode text" (UTF-16) or the
+    Windows code page; latin-1 is the last resort because it accepts any byte."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
-            text = data.decode(encoding)
-            break
+            return data.decode(encoding)
         except UnicodeDecodeError:
             continue
+    raise TableError(_("The file's text encoding cannot be read; save it as CSV UTF-8."))
+
+
+def _read_csv(data: bytes):
+    # Old Mac files end lines with CR alone; the csv module wants them normalised.
+    text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")

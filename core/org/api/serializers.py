@@ -40,7 +40,8 @@ class CodeField(serializers.SlugRelatedField):
 
     def to_internal_value(self, data):
         code = str(data).strip() if isinstance(data, str | int) else ""
-        found = self.get_queryset().filter(code=code).first() if code else None
+        valid = code and "\x00" not in code  # PostgreSQL text cannot hold NUL
+        found = self.get_queryset().filter(code=code).first() if valid else None
         if found is None:
             raise serializers.ValidationError(self.missing % {"code": data})
         return found
