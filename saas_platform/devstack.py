@@ -28,6 +28,7 @@ def _manage(*args: str) -> None:
 def _environment() -> None:
     os.environ.setdefault("DEMO_MODE", "1")
     os.environ.setdefault("SECURE_COOKIES", "0")  # plain http on localhost
+    os.environ.setdefault("PLATFORM_PORT", os.environ.get("PORT", "8000"))  # links in emails
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas_platform.settings")
 
 

@@ -23,6 +23,8 @@ if not SECRET_KEY:
 
 # Platform site at PLATFORM_DOMAIN; each Pemda at <slug>.<PLATFORM_DOMAIN>.
 PLATFORM_DOMAIN = env_str("PLATFORM_DOMAIN", "localhost").lower()
+# The port in links sent by email, when the site is not on 80/443 (the demo's 8000).
+PLATFORM_PORT = env_int("PLATFORM_PORT", 0)
 ALLOWED_HOSTS = [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}"] + [
     host for host in env_str("EXTRA_ALLOWED_HOSTS").split(",") if host
 ]
@@ -204,6 +206,12 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 900)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "pemda-provision-stale-retry": {
+        "task": "tenants.tasks.pemda_provision_stale_retry",
+        "schedule": 600.0,
+    },
+}
 
 # --- Security -----------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

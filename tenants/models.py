@@ -128,6 +128,12 @@ class Pemda(TenantMixin):
     def domain_name(self) -> str:
         return f"{self.slug}.{settings.PLATFORM_DOMAIN}"
 
+    @property
+    def web_host(self) -> str:
+        """Host (and port, if not the default) for links sent outside a request."""
+        port = settings.PLATFORM_PORT
+        return f"{self.domain_name}:{port}" if port else self.domain_name
+
     def get_base_schema(self):
         """Clone the template chosen for this Pemda; a template itself is migrated."""
         if self.is_template or self.template_id is None:
@@ -146,8 +152,14 @@ class Pemda(TenantMixin):
         schema_clone(source=base, target=self.schema_name)
         # The clone carries the template's migration records (templates are migrated with
         # every deploy); the faked run makes django-tenants' bookkeeping agree.
-        call_command("migrate_schemas", tenant=True, fake=True, schema_name=self.schema_name,
-                     interactive=False, verbosity=verbosity)
+        call_command(
+            "migrate_schemas",
+            tenant=True,
+            fake=True,
+            schema_name=self.schema_name,
+            interactive=False,
+            verbosity=verbosity,
+        )
         connection.set_schema_to_public()
         return True
 

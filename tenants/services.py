@@ -222,7 +222,7 @@ def _password_setup_enqueue(pemda: Pemda, admin: User) -> None:
     from core.accounts.tasks import account_password_setup_send_task
 
     with pemda:  # the task carries the schema that is active when it is sent
-        account_password_setup_send_task.delay(admin.pk, pemda.domain_name)
+        account_password_setup_send_task.delay(admin.pk, pemda.web_host)
 
 
 def pemda_provision_enqueue(pemda: Pemda) -> None:

@@ -1,7 +1,9 @@
 from celery import shared_task
+from django.utils import timezone
 
 from tenants.lifecycle import PemdaStatus
-from tenants.services import pemda_provision
+from tenants.models import Pemda
+from tenants.services import STALE_PROVISIONING, pemda_provision
 
 
 @shared_task(bind=True, max_retries=3, acks_late=True, soft_time_limit=600, time_limit=900)
@@ -11,3 +13,21 @@ def pemda_provision_task(self, pemda_id: int) -> str:
     if pemda.status == PemdaStatus.FAILED and self.request.retries < self.max_retries:
         raise self.retry(countdown=30 * 2**self.request.retries)
     return pemda.status
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def pemda_provision_stale_retry() -> list[int]:
+    """Periodic (beat): hand a Pemda whose provisioning worker died back to a worker.
+
+    A worker killed mid-way (hard time limit, lost machine) leaves the row in
+    ``provisioning``; the service takes over claims older than STALE_PROVISIONING.
+    """
+    stale = list(
+        Pemda.objects.filter(
+            status=PemdaStatus.PROVISIONING,
+            status_changed_at__lt=timezone.now() - STALE_PROVISIONING,
+        ).values_list("pk", flat=True)
+    )
+    for pemda_id in stale:
+        pemda_provision_task.delay(pemda_id)
+    return stale

@@ -206,7 +206,9 @@ def test_the_management_command_provisions_a_pemda(capsys):
 
 def test_the_management_command_fails_loudly_on_bad_input(english):
     with pytest.raises(CommandError, match="No region"):
-        call_command("provision_pemda", "--code", "35.99", "--template", "jabar")
+        call_command(
+            "provision_pemda", "--code", "35.99", "--template", "jabar", "--admin-password", "x-1"
+        )
 
 
 def test_migrate_schemas_skips_pemda_without_a_schema():
@@ -274,3 +276,37 @@ def test_a_schema_that_already_exists_is_never_taken_or_dropped(english):
 def test_system_schema_names_are_reserved(slug):
     with pytest.raises(PemdaRequestError):
         _request(slug=slug)
+
+
+def test_a_stale_provisioning_is_handed_back_to_a_worker(monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    from tenants import tasks
+
+    stale, fresh = _request(), _request(code="64.72", slug="samarinda")
+    Pemda.objects.filter(pk=stale.pk).update(
+        status=PemdaStatus.PROVISIONING,
+        status_changed_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    Pemda.objects.filter(pk=fresh.pk).update(
+        status=PemdaStatus.PROVISIONING, status_changed_at=timezone.now()
+    )
+    sent = []
+    monkeypatch.setattr(tasks.pemda_provision_task, "delay", sent.append)
+    assert tasks.pemda_provision_stale_retry.run() == [stale.pk]
+    assert sent == [stale.pk]
+
+
+def test_the_command_refuses_a_pemda_nobody_could_log_in_to():
+    with pytest.raises(CommandError, match="admin"):
+        call_command("provision_pemda", "--code", "64.72", "--template", "jabar")
+    assert not Pemda.objects.filter(region_id="64.72").exists()
+
+
+def test_emailed_links_carry_the_port_when_the_site_has_one(settings):
+    settings.PLATFORM_PORT = 8000
+    assert Pemda(slug="sigi").web_host == "sigi.localhost:8000"
+    settings.PLATFORM_PORT = 0
+    assert Pemda(slug="sigi").web_host == "sigi.localhost"

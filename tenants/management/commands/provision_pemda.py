@@ -30,6 +30,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if not (options["admin_email"] or options["admin_password"]):
+            raise CommandError(
+                "Give --admin-email (the admin gets a link to set a password) or --admin-password: "
+                "otherwise nobody could log in to the new Pemda."
+            )
         try:
             pemda = pemda_request(
                 region_code=options["code"],
