@@ -1,0 +1,36 @@
+import pytest
+from django.test import Client
+
+from core.accounts.models import Role, User
+from tests.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client():
+    User.objects.create_superuser(
+        "staf", "staf@sinergi.id", "staf-rahasia-1", role=Role.PLATFORM_STAFF
+    )
+    client = Client(HTTP_HOST="localhost")
+    assert client.login(username="staf", password="staf-rahasia-1")
+    return client
+
+
+def test_platform_staff_see_every_pemda_with_status_and_error(staff_client):
+    from tenants.models import Pemda
+
+    Pemda.objects.filter(slug="kota-jambi").update(error="contoh galat")
+    page = staff_client.get("/admin/tenants/pemda/").content.decode()
+    assert "Kota Surabaya" in page and "Kota Jambi" in page
+    pk = Pemda.objects.get(slug="kota-jambi").pk
+    detail = staff_client.get(f"/admin/tenants/pemda/{pk}/change/").content.decode()
+    assert "contoh galat" in detail
+    assert "admin_password_hash" not in detail
+    assert staff_client.get("/admin/tenants/pemda/add/").status_code == 403
+
+
+def test_a_pemda_admin_has_no_way_into_the_platform_admin(surabaya_client):
+    login(surabaya_client, "admin")
+    assert Client(HTTP_HOST="localhost").get("/admin/tenants/pemda/").status_code == 302
+    assert surabaya_client.get("/admin/").status_code == 404  # no admin site on a Pemda's host
