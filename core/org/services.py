@@ -76,7 +76,7 @@ def _unit_heads() -> dict[int, int]:
     return {unit_id: employee_id for unit_id, (_, employee_id) in best.items()}
 
 
-def atasan_derive_all() -> dict[int, int | None]:
+def atasan_derive_all(heads: dict[int, int] | None = None) -> dict[int, int | None]:
     """employee id → derived atasan, walking up the tree from the employee's unit.
 
     1. An employee who heads their unit starts from the parent unit; others from their unit.
@@ -85,7 +85,7 @@ def atasan_derive_all() -> dict[int, int | None]:
        (and a Pemda without one) has no atasan among the ASN — the leader appraises.
     """
     parent = dict(Unit.objects.values_list("id", "parent_id"))
-    heads = _unit_heads()
+    heads = _unit_heads() if heads is None else heads
     sekda_unit = Unit.objects.filter(kind=UnitKind.SEKRETARIAT_DAERAH, parent=None).first()
     sekda = heads.get(sekda_unit.pk) if sekda_unit else None
     derived = {}
@@ -114,25 +114,33 @@ def atasan_derive_all() -> dict[int, int | None]:
 def org_structure_refresh() -> None:
     """Bring every derived field up to date after the org or its people changed."""
     unit_tree_refresh()
-    derived = atasan_derive_all()
+    heads = _unit_heads()
+    derived = atasan_derive_all(heads)
     column_update_from_pairs("org_employee", "derived_atasan_id", list(derived.items()))
-    _roles_refresh(derived)
+    _roles_refresh(derived=derived, heads=heads)
 
 
-def _roles_refresh(derived: dict[int, int | None]) -> None:
+def _roles_refresh(
+    *, derived: dict[int, int | None] | None = None, heads: dict[int, int] | None = None
+) -> None:
     """Give employees' accounts the role their place in the tree implies.
 
     The Sekda (head of the Sekretariat Daerah) is a leader: the whole Pemda, read-only.
     The head of another OPD is head_of_opd, anyone with appraisees is atasan, others
     employee. A role an admin set by hand is left alone; every other role follows the tree,
-    so a Sekda who moves on stops being a leader.
+    so a Sekda who moves on stops being a leader. ``derived`` and ``heads`` are what the
+    caller already computed; without them the stored derived atasan are used.
     """
-    heads = _unit_heads()
+    if derived is None:
+        derived = dict(Employee.objects.values_list("id", "derived_atasan_id"))
+    heads = _unit_heads() if heads is None else heads
     opds = dict(Unit.objects.filter(parent=None).values_list("id", "kind"))
     sekda = {e for u, e in heads.items() if opds.get(u) == UnitKind.SEKRETARIAT_DAERAH}
     opd_heads = {employee for unit, employee in heads.items() if unit in opds}
     appraisers = set(
-        Employee.objects.exclude(atasan_override=None).values_list("atasan_override_id", flat=True)
+        Employee.objects.filter(is_active=True)
+        .exclude(atasan_override=None)
+        .values_list("atasan_override_id", flat=True)
     )
     appraisers |= {atasan for atasan in derived.values() if atasan}
     by_role = {Role.LEADER: [], Role.HEAD_OF_OPD: [], Role.ATASAN: [], Role.EMPLOYEE: []}
@@ -176,9 +184,9 @@ def employee_accounts_upsert(records):
     # Two employees may swap addresses in one file: clear the changing ones first, or the
     # unique email constraint would trip over the intermediate state.
     User.objects.filter(pk__in=[user.pk for user in to_update]).update(email="")
-    User.objects.bulk_create(to_create, batch_size=2000)
+    User.objects.bulk_create(to_create, batch_size=2000)  # sets the new pks on PostgreSQL
     User.objects.bulk_update(to_update, ["name", "email"], batch_size=2000)
-    user_ids = dict(User.objects.filter(nip__in=list(by_nip)).values_list("nip", "id"))
+    user_ids = {user.nip: user.pk for user in [*users.values(), *to_create]}
     employee_ids = dict(Employee.objects.filter(nip__in=list(by_nip)).values_list("nip", "id"))
     column_update_from_pairs(
         "org_employee", "user_id", [(employee_ids[n], user_ids[n]) for n in by_nip]
@@ -238,7 +246,7 @@ def account_role_set(*, employee: Employee, role: str, by) -> None:
         raise OrgError(_("You cannot change your own role; ask another admin."))
     if role == AUTOMATIC_ROLE:
         User.objects.filter(pk=user.pk).update(role_set_by_hand=False)
-        _roles_refresh(dict(Employee.objects.values_list("id", "derived_atasan_id")))
+        _roles_refresh()
         return
     if role not in TENANT_ROLES:
         raise OrgError(_("Choose one of the roles offered."))
@@ -269,5 +277,5 @@ def atasan_override_set(
     )
     employee.atasan_override = atasan
     employee.save(update_fields=["atasan_override", "updated_at"])
-    _roles_refresh(dict(Employee.objects.values_list("id", "derived_atasan_id")))
+    _roles_refresh()
     return employee

@@ -99,13 +99,20 @@ def employee_list(request):
 @login_required
 @require_GET
 def employee_detail(request, pk):
-    employee = get_object_or_404(
-        Employee.objects.visible_to(request.user).select_related(
-            "position", "unit", "unit__opd", "derived_atasan", "atasan_override", "user"
-        ),
-        pk=pk,
-    )
+    employee = get_object_or_404(Employee.objects.visible_to(request.user), pk=pk)
+    return _employee_page(request, employee)
+
+
+def _employee_page(request, employee, *, atasan_form=None, status=200):
+    """The employee's page; after a refused atasan change, with that form and its errors."""
+    employee = Employee.objects.select_related(
+        "position", "unit", "unit__opd", "derived_atasan", "atasan_override", "user"
+    ).get(pk=employee.pk)
     can_manage = can_manage_org(request.user)
+    role_form = None
+    if can_manage and employee.user:
+        user = employee.user
+        role_form = RoleForm(initial={"role": user.role if user.role_set_by_hand else ""})
     return render(
         request,
         "org/employee_detail.html",
@@ -120,17 +127,10 @@ def employee_detail(request, pk):
             .filter(is_active=True)
             .select_related("position")
             .order_by("name")[:100],
-            "atasan_form": AtasanForm() if can_manage else None,
-            "role_form": RoleForm(
-                initial={
-                    "role": employee.user.role
-                    if employee.user and employee.user.role_set_by_hand
-                    else ""
-                }
-            )
-            if can_manage and employee.user
-            else None,
+            "atasan_form": (atasan_form or AtasanForm()) if can_manage else None,
+            "role_form": role_form,
         },
+        status=status,
     )
 
 
@@ -163,21 +163,7 @@ def employee_atasan(request, pk):
                     request, _("The atasan of %(name)s has been changed.") % {"name": employee.name}
                 )
                 return redirect("org:employee_detail", pk=employee.pk)
-    employee.refresh_from_db()
-    return render(
-        request,
-        "org/employee_detail.html",
-        {
-            "employee": employee,
-            "can_manage": True,
-            "atasan_form": form,
-            "changes": employee.atasan_changes.select_related("previous", "new", "changed_by")[:20],
-            "appraisees": Employee.objects.visible_to(request.user)
-            .appraised_by(employee)
-            .select_related("position")[:100],
-        },
-        status=400,
-    )
+    return _employee_page(request, employee, atasan_form=form, status=400)
 
 
 # --- Units and positions ------------------------------------------------------------------

@@ -99,9 +99,9 @@ def test_only_the_tenant_admin_may_change_anything(people, surabaya, persona):
         ).status_code
         == 403
     )
-    assert client.post("/org/workload/", {"minutes": 1}).status_code in (403, 404)
+    assert client.post("/org/workload/", {"minutes": 1}).status_code == 403
     norm = {"name": "Tugas", "output_unit": "Dokumen", "minutes_per_unit": 10, "yearly_volume": 5}
-    assert client.post(f"/org/positions/{position}/", norm).status_code in (403, 404)
+    assert client.post(f"/org/positions/{position}/", norm).status_code == 403
     with surabaya:
         assert not ActivityNorm.objects.exists()
         assert Employee.objects.get(pk=pk).atasan_override_id is None
@@ -146,6 +146,17 @@ def test_a_bad_atasan_change_is_explained_in_indonesian_and_changes_nothing(
     assert message in response.content.decode()
     with surabaya:
         assert Employee.objects.get(pk=pk).atasan_override_id is None
+
+
+def test_a_refused_atasan_change_shows_the_whole_employee_page_again(people, surabaya):
+    pk = employee_pk(surabaya, KASUB)
+    response = people["admin"].post(
+        f"/org/employees/{pk}/atasan/", {"atasan_nip": KASUB, "reason": "x"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"/org/employees/{pk}/role/" in page  # the role form is still there
+    assert [e.nip for e in response.context["appraisees"]] == [PPPK, ANALIS]  # by name, active only
 
 
 def test_a_loop_of_appraisers_is_refused(people, surabaya):
