@@ -86,6 +86,11 @@ def effective_minutes() -> int:
     return int(setting_get(EFFECTIVE_MINUTES_SETTING, DEFAULT_EFFECTIVE_MINUTES))
 
 
+def norms_required_fte(norms, minutes: int) -> Decimal:
+    """Required FTE of one position from its norma-waktu tasks."""
+    return required_fte(((n.yearly_volume, n.minutes_per_unit) for n in norms), minutes)
+
+
 def workload_by_position(*, user, opd: str = "", minutes: int) -> list[WorkloadRow]:
     """Required FTE (from norma waktu × yearly volume) against current holders, per position."""
     with_norms = ActivityNorm.objects.filter(position=OuterRef("pk"))
@@ -99,9 +104,7 @@ def workload_by_position(*, user, opd: str = "", minutes: int) -> list[WorkloadR
             name=p.name,
             opd_code=p.unit.opd.code if p.unit.opd else p.unit.code,
             opd_name=p.unit.opd.name if p.unit.opd else p.unit.name,
-            required=required_fte(
-                ((n.yearly_volume, n.minutes_per_unit) for n in p.norms.all()), minutes
-            ),
+            required=norms_required_fte(p.norms.all(), minutes),
             holders=p.holder_count,
         )
         for p in positions

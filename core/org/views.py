@@ -225,8 +225,6 @@ def position_detail(request, pk):
             return redirect("org:position_detail", pk=position.pk)
         status = 400
     norms = list(position.norms.all())
-    from core.org.workload import required_fte
-
     return render(
         request,
         "org/position_detail.html",
@@ -238,10 +236,7 @@ def position_detail(request, pk):
             "holders": Employee.objects.visible_to(request.user)
             .filter(position=position, is_active=True)
             .order_by("name")[:200],
-            "required": required_fte(
-                ((n.yearly_volume, n.minutes_per_unit) for n in norms),
-                selectors.effective_minutes(),
-            ),
+            "required": selectors.norms_required_fte(norms, selectors.effective_minutes()),
         },
         status=status,
     )
