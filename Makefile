@@ -1,5 +1,6 @@
 # Sinergi. A fresh machine needs only Python 3.11+:
-#   make demo   run the product (embedded PostgreSQL unless DATABASE_URL is set)
+#   make demo   run the product (embedded PostgreSQL unless DATABASE_URL is set); writes
+#               .env so that manage.py commands typed later use the demo's settings
 #   make test   run the test suite against real PostgreSQL
 #   make stop   stop what `make demo` started, the embedded database included
 PYTHON ?= python3
@@ -22,7 +23,7 @@ demo: $(STAMP)
 	$(PY) -m saas_platform.devstack demo
 
 test: $(STAMP)
-	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	ENV_FILE= DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 
 stop:

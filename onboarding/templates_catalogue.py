@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 DATA_DIR = Path(__file__).resolve().parent / "template_data"
@@ -23,13 +25,23 @@ class TemplateSpec:
     name: str
     label: str
     version: int
-    description: str
+    descriptions: dict[str, str]  # language code → text, one for each of the site's LANGUAGES
     settings: dict
     rules: dict
 
     @property
     def schema_name(self) -> str:
         return f"{TEMPLATE_SCHEMA_PREFIX}{self.name}"
+
+    @property
+    def description(self) -> str:
+        """In the site's default language (Indonesian): what ``Pemda.description`` stores."""
+        return self.descriptions[django_settings.LANGUAGE_CODE]
+
+    def description_in(self, language: str) -> str:
+        return self.descriptions.get(language) or self.descriptions.get(
+            language.split("-")[0], self.description
+        )
 
 
 @cache
@@ -39,16 +51,33 @@ def template_specs() -> dict[str, TemplateSpec]:
     for path in sorted(DATA_DIR.glob("*.json")):
         if path == COMMON_RULES:
             continue
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        specs[raw["name"]] = TemplateSpec(
-            name=raw["name"],
-            label=raw["label"],
-            version=raw["version"],
-            description=raw["description"],
-            settings=raw["settings"],
-            rules={**rules, **raw.get("rules", {})},
-        )
+        spec = template_spec_read(path, rules=rules)
+        specs[spec.name] = spec
     return specs
+
+
+def template_spec_read(path: Path, *, rules: dict) -> TemplateSpec:
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    descriptions = raw.get("description")
+    languages = [code for code, _name in django_settings.LANGUAGES]
+    if not isinstance(descriptions, dict):
+        raise ImproperlyConfigured(
+            f'{path}: description must give a text per language, e.g. {{"id": "…", "en": "…"}}'
+        )
+    missing = [code for code in languages if not str(descriptions.get(code) or "").strip()]
+    if missing:
+        raise ImproperlyConfigured(
+            f"{path}: description has no text in {', '.join(missing)} "
+            f"(one is needed in each of {', '.join(languages)})"
+        )
+    return TemplateSpec(
+        name=raw["name"],
+        label=raw["label"],
+        version=raw["version"],
+        descriptions=descriptions,
+        settings=raw["settings"],
+        rules={**rules, **raw.get("rules", {})},
+    )
 
 
 def template_build(*, spec: TemplateSpec):

@@ -1,4 +1,8 @@
-"""``GET /healthz`` on any host: database and broker status, and the schema in use."""
+"""``GET /healthz`` on any host: database and broker status, and the schema in use.
+
+Served by the host-routing middleware (``tenants.middleware.PemdaMiddleware``) ahead of
+host validation, so that load balancers can probe by IP address; no URL conf lists it.
+"""
 
 import logging
 
@@ -8,6 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
+
+HEALTH_PATH = "/healthz"
 
 
 def database_check() -> tuple[bool, str]:

@@ -6,9 +6,16 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from saas_platform.env import env_bool, env_int, env_str
+from saas_platform.env import env_bool, env_file_load, env_int, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# `make demo` writes the demo's settings (DEMO_MODE, SECRET_KEY …) to .env, so that
+# management commands typed in a plain shell run against the same setup. The environment
+# always wins over the file; ENV_FILE="" reads no file (the test settings).
+ENV_FILE = env_str("ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    env_file_load(Path(ENV_FILE))
 
 DEBUG = env_bool("DEBUG", False)
 DEMO_MODE = env_bool("DEMO_MODE", False)
@@ -17,7 +24,7 @@ if not SECRET_KEY:
     if not (DEBUG or DEMO_MODE):
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set it in the environment (production), "
-            "or set DEBUG=1 for local development."
+            "or set DEBUG=1 for local development (`make demo` writes one to .env)."
         )
     SECRET_KEY = "sinergi-insecure-development-key-never-use-in-production"
 
@@ -56,10 +63,15 @@ TENANT_APPS = [
     "core.accounts",
     "core.config",
     "core.org",
+    "core.audit",
+    "core.importing",
     "rest_framework.authtoken",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
-INSTALLED_APPS += ["core.demo"]  # management command only, no models
+# No models: demo command; the UI shell (menus, home cards, form layout); Django's form
+# templates, which the project's form renderer finds through the app directories.
+INSTALLED_APPS += ["core.demo", "core.ui", "django.forms"]
+FORM_RENDERER = "core.ui.forms.FormRenderer"
 
 TENANT_MODEL = "tenants.Pemda"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
@@ -104,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.pemda",
+                "core.ui.context_processors.navigation",
             ],
         },
     },

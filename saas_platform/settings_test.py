@@ -3,6 +3,9 @@
 import os
 import tempfile
 
+# Never read a .env (`make demo` writes one): `make test` must behave the same whether or
+# not a demo ran on this machine. Set, not defaulted, so no outer setting can bring it back.
+os.environ["ENV_FILE"] = ""
 os.environ.setdefault("SECRET_KEY", "sinergi-tests-only")
 os.environ.setdefault("DEBUG", "0")
 

@@ -5,12 +5,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core.accounts.forms import PasswordSetupOrResetForm
-from saas_platform.health import healthz
-from tenants.views import platform_home
+from onboarding.views import platform_home
+from saas_platform.admin_login import PlatformAdminAuthenticationForm
+
+admin.site.login_form = PlatformAdminAuthenticationForm
 
 urlpatterns = [
     path("", platform_home, name="home"),
-    path("healthz", healthz, name="healthz"),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=PasswordSetupOrResetForm),

@@ -1,9 +1,11 @@
-"""The platform site's admin (public schema only): Pemda, their status and errors, and the
-reference regions. Provisioning and lifecycle changes go through the services, not here."""
+"""The platform site's admin (public schema only): Pemda, their status and errors, the
+reference regions, and the per-Pemda dispatch runs. Provisioning, lifecycle changes and
+dispatching go through the services, not here."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from tenants.models import Domain, Pemda, Province, Region
+from tenants.models import DispatchItem, DispatchRun, Domain, Pemda, Province, Region
 
 
 class DomainInline(admin.TabularInline):
@@ -57,3 +59,61 @@ class RegionAdmin(admin.ModelAdmin):
     list_filter = ["level", "time_zone", "autonomous"]
     search_fields = ["code", "name"]
     list_select_related = ["province"]
+
+
+class ReadOnlyAdminMixin:
+    """Records written only by the dispatcher: staff may look, never edit."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DispatchItemDurationMixin:
+    @admin.display(description=_("duration"))
+    def duration(self, item: DispatchItem) -> str:
+        return "" if item.duration is None else f"{item.duration.total_seconds():.1f} s"
+
+
+DISPATCH_ITEM_FIELDS = ["pemda", "status", "result", "error", "started_at", "duration"]
+
+
+class DispatchItemInline(DispatchItemDurationMixin, ReadOnlyAdminMixin, admin.TabularInline):
+    model = DispatchItem
+    fields = DISPATCH_ITEM_FIELDS
+    readonly_fields = DISPATCH_ITEM_FIELDS
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("pemda")
+
+
+@admin.register(DispatchRun)
+class DispatchRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "job",
+        "status",
+        "started_at",
+        "finished_at",
+        "concurrency",
+        "total",
+        "ok_count",
+        "failed_count",
+    ]
+    list_filter = ["status", "job"]
+    search_fields = ["job"]
+    date_hierarchy = "started_at"
+    inlines = [DispatchItemInline]
+
+
+@admin.register(DispatchItem)
+class DispatchItemAdmin(DispatchItemDurationMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["run", "pemda", "status", "started_at", "duration"]
+    list_filter = ["status", "run__job"]
+    search_fields = ["pemda__name", "pemda__slug", "error"]
+    list_select_related = ["run", "pemda"]

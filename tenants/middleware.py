@@ -1,12 +1,14 @@
 import zoneinfo
 
 from django.conf import settings
-from django.db import connection
+from django.core.exceptions import DisallowedHost, ObjectDoesNotExist
+from django.db import DatabaseError, connection
 from django.shortcuts import render
 from django.utils import timezone
 from django_tenants.middleware.main import TenantMainMiddleware
-from django_tenants.utils import get_public_schema_name
+from django_tenants.utils import get_public_schema_name, get_tenant_domain_model
 
+from saas_platform.health import HEALTH_PATH, healthz
 from tenants.lifecycle import SERVED_STATUSES, PemdaStatus
 from tenants.models import Pemda
 
@@ -25,8 +27,29 @@ class PemdaMiddleware(TenantMainMiddleware):
     """Route ``PLATFORM_DOMAIN`` to the platform site and ``<slug>.<PLATFORM_DOMAIN>`` to its Pemda.
 
     Any other host, and a Pemda that is not open (requested, failed, archived …), gets
-    a plain 404 page rendered from the public schema.
+    a plain 404 page rendered from the public schema. The health check answers on every host.
     """
+
+    def process_request(self, request):
+        if request.path_info == HEALTH_PATH:
+            return self.health(request)
+        return super().process_request(request)
+
+    def health(self, request):
+        """Answer ``/healthz`` on any host, before ALLOWED_HOSTS is checked.
+
+        Load balancers probe by IP address, which ALLOWED_HOSTS refuses (and which names
+        no Pemda); every other path still goes through host validation. A Pemda's own host
+        reports its schema; any other host (an IP, an unknown name) reports public.
+        """
+        connection.set_schema_to_public()
+        try:
+            tenant = self.get_tenant(get_tenant_domain_model(), self.hostname_from_request(request))
+        except (DisallowedHost, ObjectDoesNotExist, DatabaseError):
+            tenant = None  # a database that is down is reported by the check itself
+        if tenant is not None:
+            connection.set_tenant(tenant)
+        return healthz(request)
 
     def get_tenant(self, domain_model, hostname):
         if hostname == settings.PLATFORM_DOMAIN:

@@ -1,6 +1,10 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
@@ -168,3 +172,97 @@ class Domain(DomainMixin):
     class Meta:
         verbose_name = _("domain")
         verbose_name_plural = _("domains")
+
+
+class DispatchRunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+
+
+class DispatchItemStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    OK = "ok", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+# Items that hold one of the run's concurrency slots (sent to the broker, or on a worker).
+DISPATCH_IN_FLIGHT = (DispatchItemStatus.QUEUED, DispatchItemStatus.RUNNING)
+DISPATCH_UNFINISHED = (DispatchItemStatus.PENDING, *DISPATCH_IN_FLIGHT)
+
+
+class DispatchRun(models.Model):
+    """One run of a registered per-Pemda job (tenants/dispatch.py) over the active Pemda."""
+
+    job = models.CharField(_("job"), max_length=100)
+    concurrency = models.PositiveSmallIntegerField(_("concurrency"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=DispatchRunStatus.choices,
+        default=DispatchRunStatus.RUNNING,
+    )
+    total = models.PositiveIntegerField(_("Pemda"), default=0)
+    ok_count = models.PositiveIntegerField(_("succeeded"), default=0)
+    failed_count = models.PositiveIntegerField(_("failed"), default=0)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("dispatch run")
+        verbose_name_plural = _("dispatch runs")
+
+    def __str__(self):
+        return f"{self.job} #{self.pk}"
+
+
+class DispatchItem(models.Model):
+    """One Pemda's share of a dispatch run: its status, result or error, and timing."""
+
+    run = models.ForeignKey(
+        DispatchRun, on_delete=models.CASCADE, related_name="items", verbose_name=_("run")
+    )
+    # A Pemda is archived, never deleted; the cascade only serves removing test or
+    # throwaway tenants, whose run records have no value left.
+    pemda = models.ForeignKey(
+        Pemda, on_delete=models.CASCADE, related_name="dispatch_items", verbose_name=_("Pemda")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=DispatchItemStatus.choices,
+        default=DispatchItemStatus.PENDING,
+    )
+    result = models.JSONField(_("result"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    error = models.TextField(_("error"), blank=True)
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "pk"]
+        verbose_name = _("dispatch item")
+        verbose_name_plural = _("dispatch items")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "pemda"], name="dispatch_item_once_per_pemda"),
+        ]
+        indexes = [
+            # The dispatcher and the stale sweep only look for unfinished items; finished ones
+            # pile up (runs × Pemda) and stay out of this index.
+            models.Index(
+                fields=["status", "run"],
+                condition=models.Q(status__in=DISPATCH_UNFINISHED),
+                name="dispatch_item_unfinished",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.run} {self.pemda}"
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return self.finished_at - self.started_at

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
+from django_tenants.utils import get_public_schema_name, schema_context
 
 from core.accounts.models import Role, User
 from core.demo.org import SCALES, org_generate
@@ -28,6 +29,10 @@ class DemoImportError(RuntimeError):
 
 
 LEADER_TITLE = {"kota": "Wali Kota", "kabupaten": "Bupati", "provinsi": "Gubernur"}
+# Region names carry their kind ("Kota Jambi", "Kabupaten Buol"), which the title already says:
+# the leader is "Wali Kota Jambi", not "Wali Kota Kota Jambi". Longest prefix first.
+REGION_KIND_PREFIXES = ("Kabupaten Administrasi ", "Kota Administrasi ", "Kabupaten ", "Kota ")
+PLATFORM_STAFF_USERNAME = "staff"
 # (username, name, role, birth date, appointment YYYYMM, sex digit). The organisation import
 # gives each of them a post (core.demo.org) and their real name; sekda and kepala.bkpsdmd keep
 # their role, the others get the one their post implies (the same as here).
@@ -53,13 +58,22 @@ def demo_persona_nips() -> dict[str, str]:
     return nips
 
 
+def demo_leader_name(region: Region) -> str:
+    """'Wali Kota Jambi', 'Bupati Buol', 'Gubernur Jawa Barat'."""
+    name = region.name.strip()
+    for prefix in REGION_KIND_PREFIXES:
+        if name.startswith(prefix):
+            name = name.removeprefix(prefix)
+            break
+    return f"{LEADER_TITLE[region.level]} {name}"
+
+
 def demo_people(pemda: Pemda) -> list[User]:
     """The demo accounts of one Pemda, unsaved: a leader, heads, an atasan and employees."""
-    leader_title = LEADER_TITLE[pemda.region.level]
     people = [
         User(
             username="pimpinan",
-            name=f"{leader_title} {pemda.region.name}",
+            name=demo_leader_name(pemda.region),
             role=Role.LEADER,
             role_set_by_hand=True,
             nip=None,
@@ -123,6 +137,49 @@ def demo_org_import(*, pemda: Pemda, scale: str = "small") -> dict[str, ImportRe
     return reports
 
 
+def _names_correct(people: list[User]) -> None:
+    """Give existing demo accounts the names the seed gives them now (a database seeded by an
+    older version keeps e.g. "Wali Kota Kota Jambi" otherwise). Only accounts without a NIP:
+    the others take their names from the organisation import."""
+    for user in people:
+        if user.nip is None:
+            User.objects.filter(username=user.username, nip=None).exclude(name=user.name).update(
+                name=user.name
+            )
+
+
+def demo_platform_staff_seed(*, password: str) -> User:
+    """The demo's platform staff account ``staff`` (public schema), so that the platform's
+    "Log in" and its admin can be tried.
+
+    Like ``createsuperuser`` in the README, it may do everything in the platform admin. Its
+    password is set when it is created only: a password changed since then is kept.
+    """
+    if not settings.DEMO_MODE:
+        raise DemoModeRequired("Demo accounts exist only in demo mode: set DEMO_MODE=1.")
+    wanted = {
+        "name": "Staf Platform (demo)",
+        "email": "staff@demo.sinergi.id",
+        "role": Role.PLATFORM_STAFF,
+        "is_staff": True,
+        "is_superuser": True,
+        "is_active": True,
+    }
+    with schema_context(get_public_schema_name()):
+        user = User.objects.filter(username=PLATFORM_STAFF_USERNAME).first()
+        created = user is None
+        if created:
+            user = User(username=PLATFORM_STAFF_USERNAME, password=make_password(password))
+        changed = [field for field, value in wanted.items() if getattr(user, field) != value]
+        for field in changed:
+            setattr(user, field, wanted[field])
+        if created:
+            user.save()
+        elif changed:
+            user.save(update_fields=changed)
+    return user
+
+
 def _norms_add(norms) -> int:
     positions = dict(
         Position.objects.filter(code__in={norm.position_code for norm in norms}).values_list(
@@ -153,7 +210,7 @@ def demo_pemda_seed(
     log: Callable[[str], None] | None = None,
 ) -> list[Pemda]:
     """Provision the demo Pemda (or only the one with slug ``only``), their accounts and their
-    organisation; running it again adds nothing.
+    organisation, and the platform's staff account; running it again adds nothing.
 
     Every NIP account without a password gets the demo password, so that any employee of the
     demo can log in. Changing ``scale`` later adds the other scale's people to those already
@@ -165,6 +222,7 @@ def demo_pemda_seed(
     if not items:
         known = ", ".join(item.slug for item in DEMO_PEMDA)
         raise ValueError(f"“{only}” is not a demo Pemda; choose one of: {known}.")
+    demo_platform_staff_seed(password=password)
     seeded = []
     password_hash = make_password(password)
     for item in items:
@@ -180,12 +238,14 @@ def demo_pemda_seed(
         if pemda.status != PemdaStatus.ACTIVE:
             raise RuntimeError(f"{pemda.name}: {pemda.error}")
         with pemda:
+            people = demo_people(pemda)
             taken = set(User.objects.values_list("username", flat=True))
             taken |= set(User.objects.exclude(nip=None).values_list("nip", flat=True))
-            new = [user for user in demo_people(pemda) if not {user.username, user.nip} & taken]
+            new = [user for user in people if not {user.username, user.nip} & taken]
             for user in new:
                 user.password = password_hash
             User.objects.bulk_create(new)
+            _names_correct(people)
             reports = demo_org_import(pemda=pemda, scale=scale)
             User.objects.exclude(nip=None).filter(
                 password__startswith=UNUSABLE_PASSWORD_PREFIX

@@ -1,38 +1,147 @@
-from pathlib import Path
+"""Forms of the org pages. They only parse what was typed or picked; the services decide
+(core.org.rules) and their refusals are shown on the form, field by field."""
+
+from __future__ import annotations
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.accounts.models import User
-from core.org.importing import KIND_LABELS
 from core.org.models import ActivityNorm, Employee, EmploymentStatus, Position, Unit
+from core.org.rules import RuleError
+from core.ui.widgets import SearchSelect
 
-MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+
+def model_field(model, name: str, **kwargs):
+    """The form field Django derives from a model field (label, length, choices), without
+    ModelForm's model validation: the rules run once, in the service."""
+    return model._meta.get_field(name).formfield(**kwargs)
 
 
-class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What the file holds"), choices=list(KIND_LABELS.items()))
-    file = forms.FileField(label=_("File (.xlsx or .csv)"))
-    good_rows_only = forms.BooleanField(
-        label=_("If some rows are bad, import the good rows anyway"),
+def errors_show(form: forms.Form, error: RuleError) -> None:
+    """Put each refusal of the rules next to its field (or above the form)."""
+    for violation in error.violations:
+        field = violation.field if violation.field in form.fields else None
+        form.add_error(field, violation.message)
+
+
+class CodeChoiceField(forms.ModelChoiceField):
+    """A unit or position picked from a searchable list; its value is the code (as in the
+    Excel files), so a code typed by a script works too."""
+
+    def __init__(self, queryset, *, lookup: str, missing, **kwargs):
+        self.missing = missing
+        super().__init__(
+            queryset,
+            to_field_name="code",
+            widget=SearchSelect(url=reverse_lazy("org:lookup", args=[lookup])),
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        code = (value or "").strip()
+        if code in self.empty_values:
+            return None
+        found = self.queryset.filter(code=code).first() if "\x00" not in code else None
+        if found is None:
+            raise forms.ValidationError(self.missing % {"code": code})
+        return found
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.code})"
+
+
+class EmployeeChoiceField(forms.ModelChoiceField):
+    """An employee picked from a searchable list by name or NIP (spaces in a NIP allowed)."""
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(
+            queryset,
+            to_field_name="nip",
+            widget=SearchSelect(url=reverse_lazy("org:lookup", args=["employees"])),
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        nip = "".join((value or "").split())
+        if not nip:
+            return None
+        found = self.queryset.filter(nip=nip).first() if nip.isascii() else None
+        if found is None:
+            raise forms.ValidationError(
+                _("No employee of this Pemda has NIP %(nip)s.") % {"nip": nip}
+            )
+        return found
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.nip})"
+
+
+UNIT_MISSING = _("Unit %(code)s does not exist in this Pemda.")
+POSITION_MISSING = _("Position %(code)s does not exist in this Pemda.")
+
+
+class UnitForm(forms.Form):
+    code = model_field(Unit, "code")
+    name = model_field(Unit, "name")
+    kind = model_field(Unit, "kind")
+    parent = CodeChoiceField(
+        Unit.objects.all(),
+        lookup="units",
+        missing=UNIT_MISSING,
         required=False,
-        help_text=_("Leave unticked to import nothing until every row is good."),
+        label=_("Parent unit"),
+        help_text=_("Empty for an OPD."),
     )
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in (".xlsx", ".csv"):
-            raise forms.ValidationError(
-                _("Choose an .xlsx or .csv file; %(name)s is neither.") % {"name": upload.name}
-            )
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)s MB; split it into smaller files.")
-                % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
-            )
-        if upload.size == 0:
-            raise forms.ValidationError(_("The file is empty."))
-        return upload
+
+class PositionForm(forms.Form):
+    code = model_field(Position, "code")
+    name = model_field(Position, "name")
+    jenis = model_field(Position, "jenis")
+    jenjang = model_field(Position, "jenjang")
+    kelas_jabatan = forms.IntegerField(label=_("kelas jabatan"))
+    unit = CodeChoiceField(
+        Unit.objects.all(), lookup="units", missing=UNIT_MISSING, label=_("Unit")
+    )
+
+
+class EmployeeForm(forms.Form):
+    nip = forms.CharField(label=_("NIP"), max_length=30)
+    name = model_field(Employee, "name")
+    status = model_field(Employee, "status")
+    golongan = model_field(Employee, "golongan")
+    position = CodeChoiceField(
+        Position.objects.all(), lookup="positions", missing=POSITION_MISSING, label=_("Position")
+    )
+    unit = CodeChoiceField(
+        Unit.objects.all(), lookup="units", missing=UNIT_MISSING, label=_("Unit")
+    )
+    tmt_jabatan = forms.DateField(
+        label=_("TMT jabatan"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    email = forms.EmailField(label=_("email"), required=False, max_length=254)
+    phone = model_field(Employee, "phone")
+    is_active = forms.BooleanField(label=_("active"), required=False, initial=True)
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["nip"].disabled = True  # a NIP identifies the person: never edited
+
+
+RECORD_FORMS = {Unit: UnitForm, Position: PositionForm, Employee: EmployeeForm}
+
+
+def record_initial(instance, form_class) -> dict:
+    """A record's values as its form shows them (units and positions by code)."""
+    initial = {}
+    for name in form_class.base_fields:
+        value = getattr(instance, name, None)
+        initial[name] = getattr(value, "code", value)
+    return initial
 
 
 class EmployeeFilterForm(forms.Form):
@@ -41,6 +150,7 @@ class EmployeeFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All"))] + list(EmploymentStatus.choices)
     )
+    missing = forms.CharField(required=False, widget=forms.HiddenInput)  # from the home page
 
     def __init__(self, *args, opd_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,10 +158,10 @@ class EmployeeFilterForm(forms.Form):
 
 
 class AtasanForm(forms.Form):
-    atasan_nip = forms.CharField(
-        label=_("NIP of the new atasan"),
+    atasan_nip = EmployeeChoiceField(
+        Employee.objects.all(),
+        label=_("New atasan"),
         required=False,
-        max_length=30,
         help_text=_("Leave empty to go back to the atasan that follows from the organisation."),
     )
     reason = forms.CharField(
@@ -72,121 +182,14 @@ class RoleForm(forms.Form):
         ]
 
 
-class NormForm(forms.ModelForm):
-    class Meta:
-        model = ActivityNorm
-        fields = ["name", "output_unit", "minutes_per_unit", "yearly_volume"]
-
-    def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        position = self.instance.position if self.instance.position_id else None
-        if (
-            position
-            and position.norms.filter(name__iexact=name).exclude(pk=self.instance.pk).exists()
-        ):
-            raise forms.ValidationError(_("This position already has a task with that name."))
-        return name
+class NormForm(forms.Form):
+    name = model_field(ActivityNorm, "name")
+    output_unit = model_field(ActivityNorm, "output_unit")
+    minutes_per_unit = model_field(ActivityNorm, "minutes_per_unit")
+    yearly_volume = model_field(ActivityNorm, "yearly_volume")
 
 
 class EffectiveMinutesForm(forms.Form):
     minutes = forms.IntegerField(
         label=_("Effective working minutes a year"), min_value=1, max_value=200_000
     )
-
-
-class CodeReferenceField(forms.CharField):
-    """A unit or position given by its code, as in the Excel files."""
-
-    def __init__(self, *, queryset, missing, **kwargs):
-        self.queryset, self.missing = queryset, missing
-        super().__init__(max_length=30, **kwargs)
-
-    def clean(self, value):
-        code = super().clean(value).strip()
-        if not code:
-            return None
-        found = self.queryset.filter(code=code).first()
-        if found is None:
-            raise forms.ValidationError(self.missing % {"code": code})
-        return found
-
-
-class UnitForm(forms.ModelForm):
-    parent = CodeReferenceField(
-        label=_("Parent unit code"),
-        required=False,
-        queryset=Unit.objects.all(),
-        missing=_("Unit %(code)s does not exist in this Pemda."),
-        help_text=_("Empty for an OPD."),
-    )
-
-    class Meta:
-        model = Unit
-        fields = ["code", "name", "kind", "parent"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.parent_id:
-            self.initial["parent"] = self.instance.parent.code
-
-
-class PositionForm(forms.ModelForm):
-    unit = CodeReferenceField(
-        label=_("Unit code"),
-        queryset=Unit.objects.all(),
-        missing=_("Unit %(code)s does not exist in this Pemda."),
-    )
-
-    class Meta:
-        model = Position
-        fields = ["code", "name", "jenis", "jenjang", "kelas_jabatan", "unit"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.unit_id:
-            self.initial["unit"] = self.instance.unit.code
-
-
-class EmployeeForm(forms.ModelForm):
-    position = CodeReferenceField(
-        label=_("Position code"),
-        queryset=Position.objects.all(),
-        missing=_("Position %(code)s does not exist in this Pemda."),
-    )
-    unit = CodeReferenceField(
-        label=_("Unit code"),
-        queryset=Unit.objects.all(),
-        missing=_("Unit %(code)s does not exist in this Pemda."),
-    )
-
-    class Meta:
-        model = Employee
-        fields = [
-            "nip",
-            "name",
-            "status",
-            "golongan",
-            "position",
-            "unit",
-            "tmt_jabatan",
-            "email",
-            "phone",
-            "is_active",
-        ]
-        widgets = {"tmt_jabatan": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["nip"].disabled = True  # a NIP identifies the person: never edited
-            self.initial["position"] = self.instance.position.code
-            self.initial["unit"] = self.instance.unit.code
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        nip = self.instance.nip or self.data.get("nip", "")
-        if email and User.objects.filter(email__iexact=email).exclude(nip=nip).exists():
-            raise forms.ValidationError(
-                _("%(email)s already belongs to another account.") % {"email": email}
-            )
-        return email

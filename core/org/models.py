@@ -8,11 +8,24 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.org.querysets import EmployeeQuerySet, PositionQuerySet, UnitQuerySet
+from core.org import rules
+from core.org.querysets import (
+    ActivityNormQuerySet,
+    EmployeeQuerySet,
+    PositionQuerySet,
+    UnitQuerySet,
+)
 from core.org.ranks import EmploymentStatus, Golongan, JenisJabatan, Jenjang, UnitKind
+
+
+def _raise(violations: list[rules.Violation]) -> None:
+    """Model validation speaks the rules' words (core.org.rules), field by field."""
+    if violations:
+        raise ValidationError(rules.RuleError(violations).by_field())
 
 
 class Unit(models.Model):
@@ -41,6 +54,16 @@ class Unit(models.Model):
     depth = models.PositiveSmallIntegerField(default=0)
     # Codes from the OPD down to this unit, "/"-joined: ordering by it lists the tree in order.
     tree_path = models.TextField(default="", db_index=True)
+    # The active employee in the unit's strongest managerial post (core.org.tree); None when
+    # nobody heads it, which the admin's home page lists as missing data.
+    head = models.ForeignKey(
+        "Employee",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("head"),
+    )
 
     objects = UnitQuerySet.as_manager()
 
@@ -53,14 +76,10 @@ class Unit(models.Model):
         return self.name
 
     def clean(self):
-        node, seen = self.parent, set()
-        while node is not None and node.pk not in seen:
-            if self.pk and node.pk == self.pk:
-                raise ValidationError(
-                    {"parent": _("A unit cannot be placed below itself or one of its own units.")}
-                )
-            seen.add(node.pk)
-            node = node.parent
+        parent_of = dict(Unit.objects.values_list("id", "parent_id"))
+        _raise(
+            rules.unit_parent_violations(unit=self.pk, parent=self.parent_id, parent_of=parent_of)
+        )
 
     @property
     def is_opd(self) -> bool:
@@ -96,8 +115,7 @@ class Position(models.Model):
         return self.name
 
     def clean(self):
-        if self.jenjang and self.jenis != JenisJabatan.FUNGSIONAL:
-            raise ValidationError({"jenjang": _("Only a Fungsional position has a jenjang.")})
+        _raise(rules.position_violations(model_to_dict(self)))
 
 
 class Employee(models.Model):
@@ -164,23 +182,13 @@ class Employee(models.Model):
         return f"{self.name} ({self.nip})"
 
     def clean(self):
-        from core.org.nip import NIPError, nip_parse
-
-        errors = {}
-        try:
-            self.nip = nip_parse(self.nip or "").value
-        except NIPError as exc:
-            errors["nip"] = str(exc)
-        if self.status == EmploymentStatus.PNS and not self.golongan:
-            errors["golongan"] = _("A PNS needs a golongan, e.g. III/a.")
-        if self.status != EmploymentStatus.PNS and self.golongan:
-            errors["golongan"] = _("A PPPK has no golongan: leave the cell empty.")
-        if self.tmt_jabatan and self.tmt_jabatan > timezone.localdate():
-            errors["tmt_jabatan"] = _("The date %(date)s lies in the future.") % {
-                "date": self.tmt_jabatan.isoformat()
-            }
-        if errors:
-            raise ValidationError(errors)
+        today = timezone.localdate()
+        _raise(
+            [
+                *rules.nip_violations(self.nip or "", today=today),
+                *rules.employee_violations(model_to_dict(self), today=today),
+            ]
+        )
 
     @property
     def atasan_id(self) -> int | None:
@@ -189,27 +197,6 @@ class Employee(models.Model):
     @property
     def atasan(self):
         return self.atasan_override if self.atasan_override_id else self.derived_atasan
-
-
-class AtasanOverride(models.Model):
-    """Audit trail of manual atasan changes: who changed whose appraiser, when and why."""
-
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="atasan_changes")
-    previous = models.ForeignKey(Employee, on_delete=models.SET_NULL, null=True, related_name="+")
-    new = models.ForeignKey(Employee, on_delete=models.SET_NULL, null=True, related_name="+")
-    reason = models.TextField(_("reason"))
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    changed_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-changed_at"]
-        verbose_name = _("atasan change")
-        verbose_name_plural = _("atasan changes")
-
-    def __str__(self):
-        return f"{self.employee_id}: {self.previous_id} → {self.new_id}"
 
 
 class ActivityNorm(models.Model):
@@ -221,6 +208,8 @@ class ActivityNorm(models.Model):
     minutes_per_unit = models.PositiveIntegerField(_("minutes per unit"))
     yearly_volume = models.PositiveIntegerField(_("yearly volume"), default=0)
 
+    objects = ActivityNormQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "name"]
         verbose_name = _("norma waktu")
@@ -231,58 +220,3 @@ class ActivityNorm(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.minutes_per_unit} min/{self.output_unit})"
-
-
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Checking and importing")
-    DONE = "done", _("Imported")
-    REJECTED = "rejected", _("Rejected: nothing imported")
-    FAILED = "failed", _("Failed")
-
-
-class ImportJob(models.Model):
-    """One uploaded file and what became of it; large files run on a Celery worker."""
-
-    kind = models.CharField(_("kind"), max_length=20)
-    filename = models.CharField(_("file name"), max_length=255)
-    path = models.CharField(max_length=500)  # the stored upload, under MEDIA_ROOT
-    good_rows_only = models.BooleanField(_("import the good rows only"), default=False)
-    status = models.CharField(
-        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED
-    )
-    total_rows = models.PositiveIntegerField(default=0)
-    processed_rows = models.PositiveIntegerField(default=0)
-    report = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("import")
-        verbose_name_plural = _("imports")
-
-    def __str__(self):
-        return f"{self.kind} {self.filename} ({self.status})"
-
-    @property
-    def kind_label(self) -> str:
-        from core.org.importing import KIND_LABELS
-
-        return KIND_LABELS.get(self.kind, self.kind)
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED)
-
-    @property
-    def percent(self) -> int:
-        if self.is_finished:
-            return 100
-        if not self.total_rows:
-            return 0
-        # Checking the rows is 90 % of the work; writing them the rest.
-        return min(90, int(90 * self.processed_rows / self.total_rows))

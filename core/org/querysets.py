@@ -1,70 +1,24 @@
-"""Who sees what, in one place (STYLE.md §3). Schema isolation already keeps each Pemda's
-rows apart; these scopes decide what each role sees inside its own Pemda:
-
-- tenant admin (BKPSDMD) and leader: the whole Pemda (the leader read-only);
-- head of OPD: the OPD they work in;
-- atasan: themselves and the people they appraise;
-- employee: themselves.
-"""
+"""Querysets of the org models, scoped through core.org.access (one pattern for all)."""
 
 from django.db import models
 
-from core.accounts.models import Role
-
-WHOLE_PEMDA_ROLES = (Role.TENANT_ADMIN, Role.LEADER)
+from core.org.access import EmployeeScopedQuerySet, appraisees_q, can_manage, org_structure_scope
 
 
-def _employee_of(user):
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.employee
-    except models.ObjectDoesNotExist:
-        return None
-
-
-class EmployeeQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if user.role in WHOLE_PEMDA_ROLES:
-            return self
-        me = _employee_of(user)
-        if me is None:
-            return self.none()
-        if user.role == Role.HEAD_OF_OPD:
-            return self.filter(unit__opd_id=me.unit.opd_id)
-        if user.role == Role.ATASAN:
-            return self.filter(
-                models.Q(pk=me.pk)
-                | models.Q(is_active=True, atasan_override=me)
-                | models.Q(is_active=True, atasan_override__isnull=True, derived_atasan=me)
-            )
-        return self.filter(pk=me.pk)
+class EmployeeQuerySet(EmployeeScopedQuerySet):
+    employee_field = ""  # each row is the employee
 
     def appraised_by(self, employee):
-        return self.filter(
-            models.Q(atasan_override=employee)
-            | models.Q(atasan_override__isnull=True, derived_atasan=employee)
-        )
-
-
-def _whole_pemda_or_own_opd(queryset, user, opd_lookup: str):
-    """Org structure (units, positions) is seen whole by admins and leaders; others see the
-    OPD they work in."""
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.role in WHOLE_PEMDA_ROLES:
-        return queryset
-    me = _employee_of(user)
-    if me is None:
-        return queryset.none()
-    return queryset.filter(**{opd_lookup: me.unit.opd_id})
+        """The active employees whose effective atasan is ``employee``."""
+        return self.filter(appraisees_q(employee))
 
 
 class UnitQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return _whole_pemda_or_own_opd(self, user, "opd_id")
+        return org_structure_scope(self, user, unit_field="", employees_field="unit")
+
+    def manageable_by(self, user):
+        return self if can_manage(user) else self.none()
 
     def opds(self):
         return self.filter(parent__isnull=True)
@@ -72,8 +26,16 @@ class UnitQuerySet(models.QuerySet):
 
 class PositionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return _whole_pemda_or_own_opd(self, user, "unit__opd_id")
+        return org_structure_scope(self, user, unit_field="unit__", employees_field="position")
+
+    def manageable_by(self, user):
+        return self if can_manage(user) else self.none()
 
 
-def can_manage_org(user) -> bool:
-    return user.is_authenticated and user.role == Role.TENANT_ADMIN
+class ActivityNormQuerySet(models.QuerySet):
+    """A norma-waktu task is seen with its position."""
+
+    def visible_to(self, user):
+        from core.org.models import Position
+
+        return self.filter(position__in=Position.objects.visible_to(user))

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from core.config.selectors import setting_get
-from core.org.models import ActivityNorm, Employee, Position, Unit
+from core.org.models import ActivityNorm, Employee, EmploymentStatus, Position, Unit
 from core.org.workload import (
     DEFAULT_EFFECTIVE_MINUTES,
     EFFECTIVE_MINUTES_SETTING,
@@ -18,7 +18,14 @@ from core.org.workload import (
 
 
 def employee_list(
-    *, user, q: str = "", opd: str = "", unit: str = "", status: str = "", active: bool = True
+    *,
+    user,
+    q: str = "",
+    opd: str = "",
+    unit: str = "",
+    status: str = "",
+    missing: str = "",
+    active: bool = True,
 ) -> QuerySet[Employee]:
     employees = (
         Employee.objects.visible_to(user)
@@ -33,23 +40,54 @@ def employee_list(
         employees = employees.filter(unit__code=unit)
     if status:
         employees = employees.filter(status=status)
+    if missing in MISSING_FILTERS["employees"]:
+        employees = employees.filter(MISSING_FILTERS["employees"][missing])
     return employees.order_by("unit__opd__code", "name", "nip")
 
 
-def unit_list(*, user, q: str = "", opd: str = "") -> QuerySet[Unit]:
-    units = (
-        Unit.objects.visible_to(user)
-        .select_related("parent", "opd")
-        .annotate(employee_count=Count("employees", filter=Q(employees__is_active=True)))
-    )
+def unit_list(*, user, q: str = "", opd: str = "", missing: str = "") -> QuerySet[Unit]:
+    units = Unit.objects.visible_to(user).select_related("parent", "opd", "head")
     if q:
         units = units.filter(Q(name__icontains=q) | Q(code__icontains=q))
     if opd:
         units = units.filter(opd__code=opd)
+    if missing in MISSING_FILTERS["units"]:
+        units = units.filter(MISSING_FILTERS["units"][missing])
     return units.order_by("tree_path")
 
 
-def position_list(*, user, q: str = "", opd: str = "", jenis: str = "") -> QuerySet[Position]:
+def unit_staff_totals() -> dict[int, int]:
+    """unit id → active employees working in the unit or anywhere below it (two queries,
+    whatever the size of the tree)."""
+    parent_of = dict(Unit.objects.values_list("id", "parent_id"))
+    totals = dict.fromkeys(parent_of, 0)
+    direct = (
+        Employee.objects.filter(is_active=True)
+        .values_list("unit_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for unit_id, count in direct:
+        node, seen = unit_id, set()
+        while node is not None and node not in seen:
+            totals[node] += count
+            seen.add(node)
+            node = parent_of.get(node)
+    return totals
+
+
+def units_with_staff(units) -> list[Unit]:
+    """The given units, each with ``staff``: its active employees, units below included."""
+    totals = unit_staff_totals()
+    units = list(units)
+    for unit in units:
+        unit.staff = totals.get(unit.pk, 0)
+    return units
+
+
+def position_list(
+    *, user, q: str = "", opd: str = "", jenis: str = "", missing: str = ""
+) -> QuerySet[Position]:
     positions = (
         Position.objects.visible_to(user)
         .select_related("unit", "unit__opd")
@@ -61,6 +99,8 @@ def position_list(*, user, q: str = "", opd: str = "", jenis: str = "") -> Query
         positions = positions.filter(unit__opd__code=opd)
     if jenis:
         positions = positions.filter(jenis=jenis)
+    if missing in MISSING_FILTERS["positions"]:
+        positions = positions.filter(MISSING_FILTERS["positions"][missing])
     return positions.order_by("unit__opd__code", "code")
 
 
@@ -121,3 +161,52 @@ def workload_by_opd(rows: list[WorkloadRow]) -> list[WorkloadRow]:
         total.required += row.required
         total.holders += row.holders
     return sorted(totals.values(), key=lambda row: row.gap)
+
+
+# --- Home cards ---------------------------------------------------------------------------
+
+TOP_OPD = 12
+
+
+def headcount(*, user) -> dict:
+    """Active employees the user sees, by employment status and by OPD (largest first)."""
+    employees = Employee.objects.visible_to(user).filter(is_active=True)
+    labels = dict(EmploymentStatus.choices)
+    by_status = [
+        (labels.get(status, status), n)
+        for status, n in employees.values_list("status").annotate(n=Count("id")).order_by("status")
+    ]
+    by_opd = list(
+        employees.values_list("unit__opd__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "unit__opd__name")
+    )
+    return {
+        "total": sum(n for _label, n in by_status),
+        "by_status": by_status,
+        "by_opd": by_opd[:TOP_OPD],
+        "other_opd": sum(n for _name, n in by_opd[TOP_OPD:]),
+        "opd_count": len(by_opd),
+    }
+
+
+def completeness(*, user) -> dict:
+    """Gaps in the data the user sees that block later work: employees without an email
+    (they cannot receive a password link), positions without norma waktu (no ABK, no daily
+    log), units without a head (no atasan for their staff)."""
+    return {
+        "employees_without_email": Employee.objects.visible_to(user)
+        .filter(is_active=True, email="")
+        .count(),
+        "positions_without_norms": Position.objects.visible_to(user)
+        .exclude(Exists(ActivityNorm.objects.filter(position=OuterRef("pk"))))
+        .count(),
+        "units_without_head": Unit.objects.visible_to(user).filter(head=None).count(),
+    }
+
+
+MISSING_FILTERS = {
+    "employees": {"email": Q(email="")},
+    "positions": {"norms": ~Exists(ActivityNorm.objects.filter(position=OuterRef("pk")))},
+    "units": {"head": Q(head=None)},
+}

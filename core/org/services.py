@@ -1,166 +1,236 @@
-"""Writes on the organisation: keep the tree's derived fields and every atasan current."""
+"""Writes on the organisation (STYLE.md §2). Forms, the API and the import parse; these
+services decide (core.org.rules), write, bring the derived fields up to date for just what
+the change can affect (core.org.tree), and record the change in the audit trail.
+
+``data`` arguments map model field names to parsed values (a unit or position as the
+model instance); an update changes only the fields present.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.accounts.models import Role, User
-from core.org.models import AtasanOverride, Employee, Position, Unit
-from core.org.ranks import MANAGERIAL_RANK, UnitKind
+from core.accounts.models import TENANT_ROLES, Role, User
+from core.audit.services import audit_record, changes_between
+from core.org import audit as actions
+from core.org import rules
+from core.org.models import ActivityNorm, Employee, Position, Unit
+from core.org.rules import RuleError, Violation
+from core.org.tree import (
+    OrgChange,
+    Units,
+    column_update_from_pairs,
+    org_refresh,
+    org_refresh_all,
+    roles_refresh,
+)
+
+__all__ = [
+    "OrgError",
+    "RuleError",
+    "org_refresh_all",
+]
 
 
 class OrgError(ValueError):
-    """A change the organisation rules refuse; the message is for the user."""
+    """A change the organisation refuses as a whole; the message is for the user."""
 
 
-def column_update_from_pairs(
-    table: str, column: str, pairs: list[tuple[int, int | str | None]], value_type: str = "bigint"
-) -> int:
-    """UPDATE table SET column = v WHERE id = k for many (k, v), skipping unchanged rows."""
-    changed = 0
-    with connection.cursor() as cursor:
-        for start in range(0, len(pairs), 5000):
-            chunk = pairs[start : start + 5000]
-            values = ", ".join([f"(%s::bigint, %s::{value_type})"] * len(chunk))
-            cursor.execute(
-                f"UPDATE {table} AS t SET {column} = v.value "
-                f"FROM (VALUES {values}) AS v(id, value) "
-                f"WHERE t.id = v.id AND t.{column} IS DISTINCT FROM v.value",
-                [item for pair in chunk for item in pair],
-            )
-            changed += cursor.rowcount
-    return changed
+UNIT_FIELDS = ("code", "name", "kind", "parent")
+POSITION_FIELDS = ("code", "name", "jenis", "jenjang", "kelas_jabatan", "unit")
+EMPLOYEE_FIELDS = (
+    "nip",
+    "name",
+    "status",
+    "golongan",
+    "position",
+    "unit",
+    "tmt_jabatan",
+    "email",
+    "phone",
+    "is_active",
+)
+NORM_FIELDS = ("name", "output_unit", "minutes_per_unit", "yearly_volume")
 
 
-def unit_tree_refresh() -> None:
-    """Recompute each unit's OPD (its root), depth and tree path; refuse a cycle."""
-    rows = {
-        pk: (parent, code)
-        for pk, parent, code in Unit.objects.values_list("id", "parent_id", "code")
-    }
-    opd, depth, path = {}, {}, {}
-    for unit_id in rows:
-        chain, node = [unit_id], unit_id
-        while rows[node][0] is not None:
-            node = rows[node][0]
-            if node in chain:
-                raise OrgError(_("The unit tree has a cycle."))
-            chain.append(node)
-        opd[unit_id], depth[unit_id] = node, len(chain) - 1
-        path[unit_id] = "/".join(rows[n][1] for n in reversed(chain))
-    column_update_from_pairs("org_unit", "opd_id", list(opd.items()))
-    column_update_from_pairs("org_unit", "depth", list(depth.items()))
-    column_update_from_pairs("org_unit", "tree_path", list(path.items()), value_type="text")
+def _snapshot(instance, fields) -> dict:
+    """The audited view of a record: references by code (as in the Excel files)."""
+    values = {}
+    for name in fields:
+        value = getattr(instance, name)
+        values[name] = getattr(value, "code", value) if value is not None else None
+    return values
 
 
-def _unit_heads() -> dict[int, int]:
-    """unit id → the employee who heads it: of the active employees working in that unit, the
-    one in the highest managerial position (JPT > Administrator > Pengawas, then kelas).
-
-    Where an employee works (their unit) decides what they head, the same unit their own
-    appraisal walks up from, so the derived chain always climbs the tree and cannot loop.
-    """
-    best: dict[int, tuple] = {}
-    for employee_id, unit_id, jenis, kelas, code in (
-        Employee.objects.filter(is_active=True, position__jenis__in=list(MANAGERIAL_RANK))
-        .order_by("id")
-        .values_list(
-            "id", "unit_id", "position__jenis", "position__kelas_jabatan", "position__code"
-        )
-    ):
-        key = (MANAGERIAL_RANK[jenis], kelas, tuple(-ord(ch) for ch in code))
-        if unit_id not in best or key > best[unit_id][0]:
-            best[unit_id] = (key, employee_id)
-    return {unit_id: employee_id for unit_id, (_, employee_id) in best.items()}
+def _assign(instance, data: Mapping, fields) -> None:
+    for name in fields:
+        if name in data:
+            setattr(instance, name, data[name])
 
 
-def atasan_derive_all(heads: dict[int, int] | None = None) -> dict[int, int | None]:
-    """employee id → derived atasan, walking up the tree from the employee's unit.
+def _audit_change(*, action, instance, fields, before: dict, by) -> None:
+    """Record what changed (a new record: all its values); an edit that changed nothing
+    leaves no trace."""
+    old, new = changes_between(before, _snapshot(instance, fields))
+    if old or new:
+        audit_record(action=action, obj=instance, before=old, after=new, by=by)
 
-    1. An employee who heads their unit starts from the parent unit; others from their unit.
-    2. The first unit upwards with a head (who is not the employee) gives the atasan.
-    3. Past the top (an OPD head): the Sekda, head of the Sekretariat Daerah; the Sekda
-       (and a Pemda without one) has no atasan among the ASN — the leader appraises.
-    """
-    parent = dict(Unit.objects.values_list("id", "parent_id"))
-    heads = _unit_heads() if heads is None else heads
-    sekda_unit = Unit.objects.filter(kind=UnitKind.SEKRETARIAT_DAERAH, parent=None).first()
-    sekda = heads.get(sekda_unit.pk) if sekda_unit else None
-    derived = {}
-    for employee_id, unit_id in Employee.objects.filter(is_active=True).values_list(
-        "id", "unit_id"
-    ):
-        node = parent.get(unit_id) if heads.get(unit_id) == employee_id else unit_id
-        atasan = None
-        while node is not None:
-            head = heads.get(node)
-            if head is not None and head != employee_id:
-                atasan = head
-                break
-            node = parent.get(node)
-        if atasan is None and sekda is not None and sekda != employee_id:
-            atasan = sekda
-        derived[employee_id] = atasan
-    # Someone who has left keeps no appraiser (and so no former atasan keeps seeing them).
-    derived.update(
-        dict.fromkeys(Employee.objects.filter(is_active=False).values_list("id", flat=True))
-    )
-    return derived
+
+def _code_taken(model, code: str, instance) -> bool:
+    return model.objects.filter(code=code).exclude(pk=instance.pk).exists()
+
+
+# --- Units --------------------------------------------------------------------------------
+
+
+def unit_create(*, data: Mapping, by) -> Unit:
+    return unit_update(unit=Unit(), data=data, by=by)
 
 
 @transaction.atomic
-def org_structure_refresh() -> None:
-    """Bring every derived field up to date after the org or its people changed."""
-    unit_tree_refresh()
-    heads = _unit_heads()
-    derived = atasan_derive_all(heads)
-    column_update_from_pairs("org_employee", "derived_atasan_id", list(derived.items()))
-    _roles_refresh(derived=derived, heads=heads)
-
-
-def _roles_refresh(
-    *, derived: dict[int, int | None] | None = None, heads: dict[int, int] | None = None
-) -> None:
-    """Give employees' accounts the role their place in the tree implies.
-
-    The Sekda (head of the Sekretariat Daerah) is a leader: the whole Pemda, read-only.
-    The head of another OPD is head_of_opd, anyone with appraisees is atasan, others
-    employee. A role an admin set by hand is left alone; every other role follows the tree,
-    so a Sekda who moves on stops being a leader. ``derived`` and ``heads`` are what the
-    caller already computed; without them the stored derived atasan are used.
-    """
-    if derived is None:
-        derived = dict(Employee.objects.values_list("id", "derived_atasan_id"))
-    heads = _unit_heads() if heads is None else heads
-    opds = dict(Unit.objects.filter(parent=None).values_list("id", "kind"))
-    sekda = {e for u, e in heads.items() if opds.get(u) == UnitKind.SEKRETARIAT_DAERAH}
-    opd_heads = {employee for unit, employee in heads.items() if unit in opds}
-    appraisers = set(
-        Employee.objects.filter(is_active=True)
-        .exclude(atasan_override=None)
-        .values_list("atasan_override_id", flat=True)
+def unit_update(*, unit: Unit, data: Mapping, by) -> Unit:
+    before = _snapshot(unit, UNIT_FIELDS) if unit.pk else {}
+    old = (unit.parent_id, unit.code, unit.kind)
+    _assign(unit, data, UNIT_FIELDS)
+    parent_of = dict(Unit.objects.values_list("id", "parent_id"))
+    parent_of[unit.pk] = unit.parent_id
+    violations = rules.unit_parent_violations(
+        unit=unit.pk, parent=unit.parent_id, parent_of=parent_of
     )
-    appraisers |= {atasan for atasan in derived.values() if atasan}
-    by_role = {Role.LEADER: [], Role.HEAD_OF_OPD: [], Role.ATASAN: [], Role.EMPLOYEE: []}
-    for employee_id, user_id in Employee.objects.exclude(user=None).values_list("id", "user_id"):
-        if employee_id in sekda:
-            by_role[Role.LEADER].append(user_id)
-        elif employee_id in opd_heads:
-            by_role[Role.HEAD_OF_OPD].append(user_id)
-        elif employee_id in appraisers:
-            by_role[Role.ATASAN].append(user_id)
-        else:
-            by_role[Role.EMPLOYEE].append(user_id)
-    for role, user_ids in by_role.items():
-        User.objects.filter(pk__in=user_ids, role_set_by_hand=False).exclude(role=role).update(
-            role=role
+    if _code_taken(Unit, unit.code, unit):
+        violations.append(
+            Violation("code", _("A unit with code %(code)s already exists.") % {"code": unit.code})
         )
+    rules.violations_raise(violations)
+    units_before = Units.load()
+    is_new = unit.pk is None
+    unit.save()
+    if is_new or old != (unit.parent_id, unit.code, unit.kind):
+        org_refresh(OrgChange(moved_units={unit.pk}), before=units_before)
+    _audit_change(
+        action=actions.UNIT_CREATE if is_new else actions.UNIT_UPDATE,
+        instance=unit,
+        fields=UNIT_FIELDS,
+        before=before,
+        by=by,
+    )
+    return unit
 
 
-def employee_accounts_upsert(records):
-    """Every employee logs in with their NIP: create or update their account."""
+# --- Positions ----------------------------------------------------------------------------
+
+
+def position_create(*, data: Mapping, by) -> Position:
+    return position_update(position=Position(), data=data, by=by)
+
+
+@transaction.atomic
+def position_update(*, position: Position, data: Mapping, by) -> Position:
+    before = _snapshot(position, POSITION_FIELDS) if position.pk else {}
+    old = (position.jenis, position.kelas_jabatan, position.code)
+    _assign(position, data, POSITION_FIELDS)
+    violations = rules.position_violations(
+        {name: getattr(position, name) for name in ("jenis", "jenjang", "kelas_jabatan")}
+    )
+    if _code_taken(Position, position.code, position):
+        violations.append(
+            Violation(
+                "code",
+                _("A position with code %(code)s already exists.") % {"code": position.code},
+            )
+        )
+    rules.violations_raise(violations)
+    is_new = position.pk is None
+    position.save()
+    if not is_new and old != (position.jenis, position.kelas_jabatan, position.code):
+        # Who heads a unit follows from the rank of the posts held there.
+        holders_units = set(
+            position.holders.filter(is_active=True).values_list("unit_id", flat=True)
+        )
+        org_refresh(OrgChange(head_units=holders_units))
+    _audit_change(
+        action=actions.POSITION_CREATE if is_new else actions.POSITION_UPDATE,
+        instance=position,
+        fields=POSITION_FIELDS,
+        before=before,
+        by=by,
+    )
+    return position
+
+
+# --- Employees ----------------------------------------------------------------------------
+
+
+def email_held_by_another(email: str, *, nip: str) -> bool:
+    """Whether another account than this employee's own login already carries ``email``."""
+    if not email:
+        return False
+    return (
+        User.objects.filter(email__iexact=email).exclude(Q(nip=nip) | Q(employee__nip=nip)).exists()
+    )
+
+
+def employee_create(*, data: Mapping, by) -> Employee:
+    return employee_update(employee=Employee(), data=data, by=by)
+
+
+@transaction.atomic
+def employee_update(*, employee: Employee, data: Mapping, by) -> Employee:
+    """Create or change an employee, keep their NIP login in step, and refresh the atasan
+    and roles of those the change can affect (their old and new unit)."""
+    is_new = employee.pk is None
+    before = _snapshot(employee, EMPLOYEE_FIELDS) if not is_new else {}
+    old_place = (employee.unit_id, employee.position_id, employee.is_active)
+    was_active = employee.is_active if not is_new else True
+    data = dict(data)
+    violations = []
+    if not is_new and "".join(str(data.pop("nip", employee.nip)).split()) != employee.nip:
+        violations.append(Violation("nip", _("The NIP of an employee cannot be changed.")))
+    if "email" in data:
+        data["email"] = (data["email"] or "").strip().lower()
+    _assign(employee, data, EMPLOYEE_FIELDS)
+    today = timezone.localdate()
+    if is_new:
+        violations += rules.nip_violations(employee.nip, today=today)
+        employee.nip = "".join(employee.nip.split())
+        if not violations and Employee.objects.filter(nip=employee.nip).exists():
+            violations.append(
+                Violation(
+                    "nip",
+                    _("An employee with NIP %(nip)s already exists.") % {"nip": employee.nip},
+                )
+            )
+    violations += rules.employee_violations(
+        {name: getattr(employee, name) for name in ("status", "golongan", "tmt_jabatan", "email")},
+        today=today,
+        email_held_by_another=email_held_by_another(employee.email, nip=employee.nip),
+    )
+    rules.violations_raise(violations)
+    employee.save()
+    employee_account_sync(employee=employee, was_active=was_active)
+    if is_new or old_place != (employee.unit_id, employee.position_id, employee.is_active):
+        org_refresh(
+            OrgChange(employees={employee.pk}, head_units={old_place[0], employee.unit_id} - {None})
+        )
+        employee.refresh_from_db(fields=["derived_atasan"])
+    _audit_change(
+        action=actions.EMPLOYEE_CREATE if is_new else actions.EMPLOYEE_UPDATE,
+        instance=employee,
+        fields=EMPLOYEE_FIELDS,
+        before=before,
+        by=by,
+    )
+    return employee
+
+
+def employee_accounts_upsert(records) -> None:
+    """Every employee logs in with their NIP: create or update their accounts in bulk."""
     by_nip = {r["nip"]: r for r in records}
     users = {u.nip: u for u in User.objects.filter(nip__in=list(by_nip))}
     to_create, to_update = [], []
@@ -201,33 +271,7 @@ def employee_account_sync(*, employee: Employee, was_active: bool) -> None:
     )
     if employee.is_active != was_active:
         User.objects.filter(nip=employee.nip).update(is_active=employee.is_active)
-
-
-@transaction.atomic
-def unit_save(*, unit: Unit) -> Unit:
-    unit.save()
-    org_structure_refresh()
-    return unit
-
-
-@transaction.atomic
-def position_save(*, position: Position) -> Position:
-    position.save()
-    org_structure_refresh()
-    return position
-
-
-@transaction.atomic
-def employee_save(*, employee: Employee) -> Employee:
-    was_active = (
-        Employee.objects.filter(pk=employee.pk).values_list("is_active", flat=True).first()
-        if employee.pk
-        else True
-    )
-    employee.save()
-    employee_account_sync(employee=employee, was_active=was_active)
-    org_structure_refresh()
-    return employee
+    employee.refresh_from_db(fields=["user"])
 
 
 AUTOMATIC_ROLE = ""
@@ -237,20 +281,27 @@ AUTOMATIC_ROLE = ""
 def account_role_set(*, employee: Employee, role: str, by) -> None:
     """Set the role of an employee's account by hand, or give it back to the organisation
     (``AUTOMATIC_ROLE``), after which it follows the tree again."""
-    from core.accounts.models import TENANT_ROLES
-
     user = employee.user
     if user is None:
         raise OrgError(_("This employee has no login account yet."))
     if user.pk == by.pk:
         raise OrgError(_("You cannot change your own role; ask another admin."))
+    if role != AUTOMATIC_ROLE and role not in TENANT_ROLES:
+        raise OrgError(_("Choose one of the roles offered."))
+    before = {"role": user.role, "set_by_hand": user.role_set_by_hand}
     if role == AUTOMATIC_ROLE:
         User.objects.filter(pk=user.pk).update(role_set_by_hand=False)
-        _roles_refresh()
-        return
-    if role not in TENANT_ROLES:
-        raise OrgError(_("Choose one of the roles offered."))
-    User.objects.filter(pk=user.pk).update(role=role, role_set_by_hand=True)
+        roles_refresh([employee.pk])
+    else:
+        User.objects.filter(pk=user.pk).update(role=role, role_set_by_hand=True)
+    user.refresh_from_db(fields=["role", "role_set_by_hand"])
+    audit_record(
+        action=actions.ROLE_SET,
+        obj=employee,
+        before=before,
+        after={"role": user.role, "set_by_hand": user.role_set_by_hand},
+        by=by,
+    )
 
 
 @transaction.atomic
@@ -272,10 +323,61 @@ def atasan_override_set(
         seen.add(node.pk)
         node = node.atasan
     previous = employee.atasan
-    AtasanOverride.objects.create(
-        employee=employee, previous=previous, new=atasan, reason=reason.strip(), changed_by=by
-    )
     employee.atasan_override = atasan
     employee.save(update_fields=["atasan_override", "updated_at"])
-    _roles_refresh()
+    roles_refresh({employee.pk, getattr(previous, "pk", None), employee.atasan_id})
+    audit_record(
+        action=actions.ATASAN_OVERRIDE,
+        obj=employee,
+        before={"atasan": previous},
+        after={"atasan": employee.atasan, "set_by_hand": atasan is not None},
+        reason=reason,
+        by=by,
+    )
     return employee
+
+
+@transaction.atomic
+def account_password_setup_request(*, employee: Employee, by, host: str) -> str:
+    """Email the employee a link to set their password, sent by the worker in this Pemda
+    once the transaction commits; returns the address it goes to."""
+    from core.accounts.tasks import account_password_setup_send_task
+
+    if employee.user_id is None or not employee.email:
+        raise OrgError(_("This employee has no email address: add one first."))
+    user_id = employee.user_id
+    transaction.on_commit(lambda: account_password_setup_send_task.delay(user_id, host))
+    audit_record(action=actions.PASSWORD_LINK, obj=employee, after={"email": employee.email}, by=by)
+    return employee.email
+
+
+# --- Norma waktu --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def norm_create(*, position: Position, data: Mapping, by) -> ActivityNorm:
+    name = " ".join(str(data.get("name", "")).split())
+    if position.norms.filter(name__iexact=name).exists():
+        raise RuleError([Violation("name", _("This position already has a task with that name."))])
+    norm = ActivityNorm(position=position)
+    _assign(norm, {**data, "name": name}, NORM_FIELDS)
+    norm.save()
+    audit_record(
+        action=actions.NORM_CREATE,
+        obj=position,
+        after=_snapshot(norm, NORM_FIELDS),
+        by=by,
+    )
+    return norm
+
+
+@transaction.atomic
+def norm_delete(*, norm: ActivityNorm, by) -> None:
+    position = norm.position
+    audit_record(
+        action=actions.NORM_DELETE,
+        obj=position,
+        before=_snapshot(norm, NORM_FIELDS),
+        by=by,
+    )
+    norm.delete()

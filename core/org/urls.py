@@ -31,8 +31,6 @@ urlpatterns = [
         views.export,
         name="export",
     ),
-    path("import/", views.import_start, name="import"),
-    path("import/template/<str:kind>.xlsx", views.import_template, name="import_template"),
-    path("import/<int:pk>/", views.import_job, name="import_job"),
-    path("import/<int:pk>/good-rows/", views.import_good_rows, name="import_good_rows"),
+    re_path(r"^lookup/(?P<what>units|positions|employees)/$", views.lookup, name="lookup"),
+    path("import/", views.import_moved, name="import"),
 ]

@@ -1,5 +1,6 @@
-"""Pages of the organisation and its people. Every view scopes its rows with
-``visible_to(request.user)``; every write is for the tenant admin only."""
+"""Pages of the organisation and its people. Every page reads through the access helpers
+(core.org.access: ``visible_to`` and ``object_get_for_user``) and writes through one
+service; writes are for the tenant admin."""
 
 from __future__ import annotations
 
@@ -8,42 +9,35 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Q
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from core.config.models import PolicySetting
-from core.org import exports, selectors
+from core.audit.selectors import audit_for_object
+from core.config.services import policy_setting_set
+from core.importing.exports import table_response
+from core.org import exports, selectors, services
+from core.org.access import can_manage, object_get_for_user, scope_description
 from core.org.forms import (
+    RECORD_FORMS,
     AtasanForm,
     EffectiveMinutesForm,
     EmployeeFilterForm,
-    EmployeeForm,
-    ImportForm,
     NormForm,
-    PositionForm,
     RoleForm,
-    UnitForm,
+    errors_show,
+    record_initial,
 )
-from core.org.importing import KIND_LABELS, KINDS, SPECS
-from core.org.imports import import_job_create, import_job_rerun_good_rows
-from core.org.models import ActivityNorm, Employee, ImportJob, Position, Unit
-from core.org.querysets import can_manage_org
-from core.org.services import (
-    OrgError,
-    account_role_set,
-    atasan_override_set,
-    employee_save,
-    position_save,
-    unit_save,
-)
-from core.org.tabular import write_xlsx
+from core.org.models import ActivityNorm, Employee, Position, Unit
+from core.org.rules import RuleError
+from core.org.services import OrgError
 from core.org.workload import EFFECTIVE_MINUTES_SETTING
 
 PAGE_SIZE = 50
+LOOKUP_LIMIT = 20
 
 
 def admin_required(view):
@@ -52,7 +46,7 @@ def admin_required(view):
     @wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
-        if not can_manage_org(request.user):
+        if not can_manage(request.user):
             return render(request, "403.html", status=403)
         return view(request, *args, **kwargs)
 
@@ -65,7 +59,18 @@ def _page(request, queryset):
 
 def _filters(request) -> dict:
     return {
-        key: request.GET.get(key, "").strip() for key in ("q", "opd", "unit", "status", "jenis")
+        key: request.GET.get(key, "").strip()
+        for key in ("q", "opd", "unit", "status", "jenis", "missing")
+    }
+
+
+def _list_context(request, page, **extra) -> dict:
+    return {
+        "page": page,
+        "query": request.GET.urlencode(),
+        "can_manage": can_manage(request.user),
+        "scope": scope_description(request.user),
+        **extra,
     }
 
 
@@ -83,34 +88,29 @@ def employee_list(request):
         opd=filters["opd"],
         unit=filters["unit"],
         status=filters["status"],
+        missing=filters["missing"],
     )
     return render(
         request,
         "org/employee_list.html",
-        {
-            "page": _page(request, employees),
-            "form": form,
-            "query": request.GET.urlencode(),
-            "can_manage": can_manage_org(request.user),
-        },
+        _list_context(request, _page(request, employees), form=form),
     )
 
 
 @login_required
 @require_GET
 def employee_detail(request, pk):
-    employee = get_object_or_404(Employee.objects.visible_to(request.user), pk=pk)
-    return _employee_page(request, employee)
+    employee, access = object_get_for_user(Employee.objects, request.user, pk)
+    return _employee_page(request, employee, access)
 
 
-def _employee_page(request, employee, *, atasan_form=None, status=200):
+def _employee_page(request, employee, access, *, atasan_form=None, status=200):
     """The employee's page; after a refused atasan change, with that form and its errors."""
     employee = Employee.objects.select_related(
         "position", "unit", "unit__opd", "derived_atasan", "atasan_override", "user"
     ).get(pk=employee.pk)
-    can_manage = can_manage_org(request.user)
     role_form = None
-    if can_manage and employee.user:
+    if access.manage and employee.user:
         user = employee.user
         role_form = RoleForm(initial={"role": user.role if user.role_set_by_hand else ""})
     return render(
@@ -118,16 +118,14 @@ def _employee_page(request, employee, *, atasan_form=None, status=200):
         "org/employee_detail.html",
         {
             "employee": employee,
-            "can_manage": can_manage,
-            "changes": employee.atasan_changes.select_related("previous", "new", "changed_by")[:20]
-            if can_manage
-            else (),
+            "access": access,
+            "can_manage": access.manage,
+            "changes": audit_for_object(employee) if access.manage else (),
             "appraisees": Employee.objects.visible_to(request.user)
             .appraised_by(employee)
-            .filter(is_active=True)
             .select_related("position")
             .order_by("name")[:100],
-            "atasan_form": (atasan_form or AtasanForm()) if can_manage else None,
+            "atasan_form": (atasan_form or AtasanForm()) if access.manage else None,
             "role_form": role_form,
         },
         status=status,
@@ -137,33 +135,63 @@ def _employee_page(request, employee, *, atasan_form=None, status=200):
 @admin_required
 @require_POST
 def employee_atasan(request, pk):
-    employee = get_object_or_404(
-        Employee.objects.select_related("derived_atasan", "atasan_override"), pk=pk
-    )
+    employee, access = object_get_for_user(Employee.objects, request.user, pk, need="manage")
     form = AtasanForm(request.POST)
     if form.is_valid():
-        nip = "".join(form.cleaned_data["atasan_nip"].split())
-        atasan = Employee.objects.filter(nip=nip).first() if nip else None
-        if nip and atasan is None:
-            form.add_error(
-                "atasan_nip", _("No employee of this Pemda has NIP %(nip)s.") % {"nip": nip}
+        try:
+            services.atasan_override_set(
+                employee=employee,
+                atasan=form.cleaned_data["atasan_nip"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
             )
+        except OrgError as exc:
+            form.add_error(None, str(exc))
         else:
-            try:
-                atasan_override_set(
-                    employee=employee,
-                    atasan=atasan,
-                    reason=form.cleaned_data["reason"],
-                    by=request.user,
-                )
-            except OrgError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request, _("The atasan of %(name)s has been changed.") % {"name": employee.name}
-                )
-                return redirect("org:employee_detail", pk=employee.pk)
-    return _employee_page(request, employee, atasan_form=form, status=400)
+            messages.success(
+                request, _("The atasan of %(name)s has been changed.") % {"name": employee.name}
+            )
+            return redirect("org:employee_detail", pk=employee.pk)
+    return _employee_page(request, employee, access, atasan_form=form, status=400)
+
+
+@admin_required
+@require_POST
+def employee_password_setup(request, pk):
+    """Email the employee a link to set their password (sent by the worker, in this Pemda)."""
+    employee, _access = object_get_for_user(Employee.objects, request.user, pk, need="manage")
+    try:
+        email = services.account_password_setup_request(
+            employee=employee, by=request.user, host=request.get_host()
+        )
+    except OrgError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("A link to set a password will be sent to %(email)s.") % {"email": email}
+        )
+    return redirect("org:employee_detail", pk=employee.pk)
+
+
+@admin_required
+@require_POST
+def employee_role(request, pk):
+    employee, _access = object_get_for_user(Employee.objects, request.user, pk, need="manage")
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the roles offered."))
+    else:
+        try:
+            services.account_role_set(
+                employee=employee, role=form.cleaned_data["role"], by=request.user
+            )
+        except OrgError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("The role of %(name)s has been saved.") % {"name": employee.name}
+            )
+    return redirect("org:employee_detail", pk=employee.pk)
 
 
 # --- Units and positions ------------------------------------------------------------------
@@ -173,17 +201,17 @@ def employee_atasan(request, pk):
 @require_GET
 def unit_list(request):
     filters = _filters(request)
-    units = selectors.unit_list(user=request.user, q=filters["q"], opd=filters["opd"])
+    units = selectors.unit_list(
+        user=request.user, q=filters["q"], opd=filters["opd"], missing=filters["missing"]
+    )
+    page = _page(request, units)
+    page.object_list = selectors.units_with_staff(page.object_list)
     return render(
         request,
         "org/unit_list.html",
-        {
-            "page": _page(request, units),
-            "filters": filters,
-            "query": request.GET.urlencode(),
-            "opd_choices": selectors.opd_choices(request.user),
-            "can_manage": can_manage_org(request.user),
-        },
+        _list_context(
+            request, page, filters=filters, opd_choices=selectors.opd_choices(request.user)
+        ),
     )
 
 
@@ -192,37 +220,43 @@ def unit_list(request):
 def position_list(request):
     filters = _filters(request)
     positions = selectors.position_list(
-        user=request.user, q=filters["q"], opd=filters["opd"], jenis=filters["jenis"]
+        user=request.user,
+        q=filters["q"],
+        opd=filters["opd"],
+        jenis=filters["jenis"],
+        missing=filters["missing"],
     )
     return render(
         request,
         "org/position_list.html",
-        {
-            "page": _page(request, positions),
-            "filters": filters,
-            "query": request.GET.urlencode(),
-            "opd_choices": selectors.opd_choices(request.user),
-            "can_manage": can_manage_org(request.user),
-        },
+        _list_context(
+            request,
+            _page(request, positions),
+            filters=filters,
+            opd_choices=selectors.opd_choices(request.user),
+        ),
     )
 
 
 @login_required
 def position_detail(request, pk):
-    position = get_object_or_404(
-        Position.objects.visible_to(request.user).select_related("unit", "unit__opd"), pk=pk
+    if request.method == "POST" and not can_manage(request.user):
+        return render(request, "403.html", status=403)  # adding tasks is the admin's
+    position, access = object_get_for_user(
+        Position.objects.select_related("unit", "unit__opd"), request.user, pk
     )
-    can_manage = can_manage_org(request.user)
     form = NormForm()
     status = 200
     if request.method == "POST":
-        if not can_manage:
-            return render(request, "403.html", status=403)
-        form = NormForm(request.POST, instance=ActivityNorm(position=position))
+        form = NormForm(request.POST)
         if form.is_valid():
-            form.save()
-            messages.success(request, _("The task has been added."))
-            return redirect("org:position_detail", pk=position.pk)
+            try:
+                services.norm_create(position=position, data=form.cleaned_data, by=request.user)
+            except RuleError as exc:
+                errors_show(form, exc)
+            else:
+                messages.success(request, _("The task has been added."))
+                return redirect("org:position_detail", pk=position.pk)
         status = 400
     norms = list(position.norms.all())
     return render(
@@ -232,7 +266,7 @@ def position_detail(request, pk):
             "position": position,
             "norms": norms,
             "form": form,
-            "can_manage": can_manage,
+            "can_manage": access.manage,
             "holders": Employee.objects.visible_to(request.user)
             .filter(position=position, is_active=True)
             .order_by("name")[:200],
@@ -245,9 +279,9 @@ def position_detail(request, pk):
 @admin_required
 @require_POST
 def norm_delete(request, pk):
-    norm = get_object_or_404(ActivityNorm, pk=pk)
+    norm, _access = object_get_for_user(ActivityNorm.objects, request.user, pk, need="manage")
     position_pk = norm.position_id
-    norm.delete()
+    services.norm_delete(norm=norm, by=request.user)
     messages.success(request, _("The task has been removed."))
     return redirect("org:position_detail", pk=position_pk)
 
@@ -257,16 +291,16 @@ def norm_delete(request, pk):
 
 @login_required
 def workload(request):
-    can_manage = can_manage_org(request.user)
+    manage = can_manage(request.user)
     form = None
     status = 200
     if request.method == "POST":
-        if not can_manage:
+        if not manage:
             return render(request, "403.html", status=403)
         form = EffectiveMinutesForm(request.POST)
         if form.is_valid():
-            PolicySetting.objects.update_or_create(
-                key=EFFECTIVE_MINUTES_SETTING, defaults={"value": form.cleaned_data["minutes"]}
+            policy_setting_set(
+                key=EFFECTIVE_MINUTES_SETTING, value=form.cleaned_data["minutes"], by=request.user
             )
             messages.success(request, _("Effective working time saved."))
             return redirect("org:workload")
@@ -283,98 +317,80 @@ def workload(request):
             "rows": rows,
             "by_opd": by_opd,
             "form": form,
-            "can_manage": can_manage,
+            "can_manage": manage,
+            "scope": scope_description(request.user),
             "effective_minutes": minutes,
             "opd": opd,
             "opd_choices": selectors.opd_choices(request.user),
             "chart": {
                 "labels": [row.name for row in by_opd],
-                "required": [float(row.required) for row in by_opd],
-                "holders": [row.holders for row in by_opd],
+                "datasets": [
+                    {
+                        "label": _("Required (FTE)"),
+                        "data": [float(row.required) for row in by_opd],
+                    },
+                    {"label": _("Holders"), "data": [row.holders for row in by_opd]},
+                ],
             },
         },
         status=status,
     )
 
 
-# --- Excel in and out ---------------------------------------------------------------------
+# --- Excel out; searchable pickers --------------------------------------------------------
 
 
 @login_required
 @require_GET
 def export(request, what, fmt):
-    filters = _filters(request)
-    headers, rows, name = exports.EXPORTS[what](user=request.user, **filters)
-    data = exports.render(headers, rows, fmt)
-    response = HttpResponse(data, content_type=exports.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    headers, rows, name = exports.EXPORTS[what](user=request.user, **_filters(request))
+    return table_response(headers, rows, fmt=fmt, name=name)
 
 
-@admin_required
-def import_start(request):
-    form = ImportForm()
-    if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            with transaction.atomic():
-                job = import_job_create(
-                    kind=form.cleaned_data["kind"],
-                    filename=upload.name,
-                    data=upload.read(),
-                    by=request.user,
-                    good_rows_only=form.cleaned_data["good_rows_only"],
-                )
-            return redirect("org:import_job", pk=job.pk)
-    return render(
-        request,
-        "org/import.html",
-        {
-            "form": form,
-            "kinds": [(kind, KIND_LABELS[kind], [c.header for c in SPECS[kind]]) for kind in KINDS],
-            "jobs": ImportJob.objects.select_related("created_by")[:10],
-        },
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@admin_required
+@login_required
 @require_GET
-def import_template(request, kind):
-    if kind not in KINDS:
-        return render(request, "404.html", status=404)
-    data = write_xlsx([column.header for column in SPECS[kind]], exports.TEMPLATE_EXAMPLES[kind])
-    response = HttpResponse(data, content_type=exports.CONTENT_TYPES["xlsx"])
-    response["Content-Disposition"] = f'attachment; filename="template-{kind}.xlsx"'
-    return response
-
-
-@admin_required
-@require_GET
-def import_job(request, pk):
-    job = get_object_or_404(ImportJob, pk=pk)
-    template = (
-        "org/_import_progress.html" if request.headers.get("HX-Request") else "org/import_job.html"
-    )
-    return render(request, template, {"job": job, "report": job.report})
-
-
-@admin_required
-@require_POST
-def import_good_rows(request, pk):
-    job = get_object_or_404(ImportJob, pk=pk)
-    with transaction.atomic():
-        new_job = import_job_rerun_good_rows(job=job, by=request.user)
-    return redirect("org:import_job", pk=new_job.pk)
+def lookup(request, what):
+    """Options for the searchable pickers of the forms, from what the user may see."""
+    q = request.GET.get("q", "").strip()[:100]
+    if what == "employees":
+        compact = "".join(q.split())
+        found = (
+            Employee.objects.visible_to(request.user)
+            .filter(is_active=True)
+            .filter(Q(name__icontains=q) | Q(nip__startswith=compact))
+            .select_related("position")
+            .order_by("name")[:LOOKUP_LIMIT]
+        )
+        results = [
+            {"value": e.nip, "text": f"{e.name} ({e.nip}) — {e.position.name}"} for e in found
+        ]
+    else:
+        model = {"units": Unit, "positions": Position}[what]
+        found = (
+            model.objects.visible_to(request.user)
+            .filter(Q(name__icontains=q) | Q(code__icontains=q))
+            .order_by("code")[:LOOKUP_LIMIT]
+        )
+        results = [{"value": obj.code, "text": f"{obj.name} ({obj.code})"} for obj in found]
+    return JsonResponse({"results": results})
 
 
 # --- Single records (the tenant admin builds the organisation by hand too) ----------------
 
 EDITABLE = {
-    "unit": (Unit, UnitForm, unit_save, "unit", "org:unit_list"),
-    "position": (Position, PositionForm, position_save, "position", "org:position_detail"),
-    "employee": (Employee, EmployeeForm, employee_save, "employee", "org:employee_detail"),
+    "unit": (Unit, services.unit_create, services.unit_update, "org:unit_list"),
+    "position": (
+        Position,
+        services.position_create,
+        services.position_update,
+        "org:position_detail",
+    ),
+    "employee": (
+        Employee,
+        services.employee_create,
+        services.employee_update,
+        "org:employee_detail",
+    ),
 }
 EDIT_TITLES = {
     ("unit", False): gettext_lazy("New unit"),
@@ -388,12 +404,25 @@ EDIT_TITLES = {
 
 @admin_required
 def record_edit(request, what, pk=None):
-    model, form_class, save, keyword, success = EDITABLE[what]
-    instance = get_object_or_404(model, pk=pk) if pk else model()
-    form = form_class(request.POST or None, instance=instance)
+    model, create, update, success = EDITABLE[what]
+    form_class = RECORD_FORMS[model]
+    instance = None
+    if pk:
+        instance, _access = object_get_for_user(model.objects, request.user, pk, need="manage")
+    kwargs = {"editing": True} if instance and model is Employee else {}
+    form = form_class(
+        request.POST or None,
+        initial=record_initial(instance, form_class) if instance else None,
+        **kwargs,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            record = save(**{keyword: form.save(commit=False)})
+            if instance is None:
+                record = create(data=form.cleaned_data, by=request.user)
+            else:
+                record = update(**{what: instance}, data=form.cleaned_data, by=request.user)
+        except RuleError as exc:
+            errors_show(form, exc)
         except OrgError as exc:
             form.add_error(None, str(exc))
         else:
@@ -404,48 +433,12 @@ def record_edit(request, what, pk=None):
     return render(
         request,
         "org/record_form.html",
-        {
-            "form": form,
-            "title": EDIT_TITLES[(what, bool(pk))],
-            "what": what,
-        },
+        {"form": form, "title": EDIT_TITLES[(what, bool(pk))], "what": what},
         status=400 if request.method == "POST" else 200,
     )
 
 
-@admin_required
-@require_POST
-def employee_password_setup(request, pk):
-    """Email the employee a link to set their password (sent by the worker, in this Pemda)."""
-    from core.accounts.tasks import account_password_setup_send_task
-
-    employee = get_object_or_404(Employee.objects.select_related("user"), pk=pk)
-    if employee.user is None or not employee.email:
-        messages.error(request, _("This employee has no email address: add one first."))
-    else:
-        user_id, domain = employee.user_id, request.get_host()
-        transaction.on_commit(lambda: account_password_setup_send_task.delay(user_id, domain))
-        messages.success(
-            request,
-            _("A link to set a password will be sent to %(email)s.") % {"email": employee.email},
-        )
-    return redirect("org:employee_detail", pk=employee.pk)
-
-
-@admin_required
-@require_POST
-def employee_role(request, pk):
-    employee = get_object_or_404(Employee.objects.select_related("user"), pk=pk)
-    form = RoleForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose one of the roles offered."))
-    else:
-        try:
-            account_role_set(employee=employee, role=form.cleaned_data["role"], by=request.user)
-        except OrgError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request, _("The role of %(name)s has been saved.") % {"name": employee.name}
-            )
-    return redirect("org:employee_detail", pk=employee.pk)
+@login_required
+def import_moved(request):
+    """The import page is shared by every module now (core.importing)."""
+    return redirect("importing:start")

@@ -34,3 +34,33 @@ def test_a_pemda_admin_has_no_way_into_the_platform_admin(surabaya_client):
     login(surabaya_client, "admin")
     assert Client(HTTP_HOST="localhost").get("/admin/tenants/pemda/").status_code == 302
     assert surabaya_client.get("/admin/").status_code == 404  # no admin site on a Pemda's host
+
+
+def test_a_failed_admin_login_says_what_to_enter_in_indonesian_without_a_doubled_label():
+    from django.utils import translation
+
+    from saas_platform.admin_login import INVALID_LOGIN
+
+    response = Client(HTTP_HOST="localhost").post(
+        "/admin/login/", {"username": "tidak-ada", "password": "salah-sekali"}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'lang="id"' in page
+    assert "nama pengguna nama pengguna" not in page
+    with translation.override("id"):
+        assert str(INVALID_LOGIN) in page
+
+
+def test_a_platform_account_that_is_not_staff_gets_the_same_message():
+    from django.utils import translation
+
+    from saas_platform.admin_login import INVALID_LOGIN
+
+    User.objects.create_user("pemohon", password="sandi-pemohon-1", role=Role.PROVINCIAL_ADMIN)
+    response = Client(HTTP_HOST="localhost").post(
+        "/admin/login/", {"username": "pemohon", "password": "sandi-pemohon-1"}
+    )
+    assert response.status_code == 200
+    with translation.override("id"):
+        assert response.context["form"].non_field_errors() == [str(INVALID_LOGIN)]

@@ -3,11 +3,11 @@ see), only the tenant admin writes."""
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from core.org.querysets import can_manage_org
+from core.org.access import can_manage
 
 
 class ReadScopedWriteAdmin(BasePermission):
     def has_permission(self, request, view) -> bool:
         if not request.user.is_authenticated:
             return False
-        return request.method in SAFE_METHODS or can_manage_org(request.user)
+        return request.method in SAFE_METHODS or can_manage(request.user)

@@ -1,23 +1,20 @@
 """Units, positions and employees as the API shows them: references by code, never by id.
 
-Serializers parse and check input; the views write it (STYLE.md §2). Messages are
-gettext msgids in English, shown in the request's language (Indonesian by default).
+Serializers only parse (types, choices, references by code); the views hand the result to
+the org services, which apply the rules (core.org.rules) the forms and the import apply
+too, and write (STYLE.md §2). Messages are gettext msgids in English, shown in the
+request's language (Indonesian by default).
 """
 
 from __future__ import annotations
 
 import re
 
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from core.accounts.models import User
-from core.org.importing import EARLIEST_YEAR
 from core.org.models import Employee, Position, Unit
-from core.org.nip import NIPError, nip_parse
 from core.org.ranks import (
     PANGKAT,
     EmploymentStatus,
@@ -26,8 +23,8 @@ from core.org.ranks import (
     UnitKind,
     golongan_normalise,
 )
+from core.org.rules import kelas_jabatan_message
 
-PPPK_STATUSES = (EmploymentStatus.PPPK, EmploymentStatus.PPPK_PARUH_WAKTU)
 UNIT_MISSING = gettext_lazy("Unit %(code)s does not exist in this Pemda.")
 
 
@@ -62,13 +59,12 @@ class CodeChoiceField(serializers.ChoiceField):
 
 
 class KelasJabatanField(serializers.IntegerField):
+    """A whole number (its range is the rules' business)."""
+
     def to_internal_value(self, data):
         text = "" if isinstance(data, bool) else str(data).strip()
-        if not re.fullmatch(r"\d{1,2}", text) or not 1 <= int(text) <= 17:
-            raise serializers.ValidationError(
-                _("Kelas jabatan must be a whole number from 1 to 17; got “%(value)s”.")
-                % {"value": data}
-            )
+        if not re.fullmatch(r"[0-9]{1,9}", text):
+            raise serializers.ValidationError(kelas_jabatan_message(data))
         return int(text)
 
 
@@ -89,20 +85,7 @@ class UnitSerializer(serializers.ModelSerializer):
         model = Unit
         fields = ["id", "code", "name", "kind", "parent", "opd", "depth"]
         read_only_fields = ["depth"]
-
-    def validate_parent(self, parent: Unit | None) -> Unit | None:
-        """Refuse a parent that is the unit itself or lies below it (the tree would loop)."""
-        if parent is None or self.instance is None:
-            return parent
-        node, seen = parent, set()
-        while node is not None and node.pk not in seen:
-            if node.pk == self.instance.pk:
-                raise serializers.ValidationError(
-                    _("A unit cannot be placed below itself or one of its own units.")
-                )
-            seen.add(node.pk)
-            node = node.parent
-        return parent
+        extra_kwargs = {"code": {"validators": []}}  # unique codes: a rule of the service
 
 
 # --- Positions ----------------------------------------------------------------------------
@@ -129,15 +112,7 @@ class PositionSerializer(serializers.ModelSerializer):
             "unit_name",
             "opd",
         ]
-
-    def validate(self, attrs):
-        jenis = attrs.get("jenis", getattr(self.instance, "jenis", ""))
-        jenjang = attrs.get("jenjang", getattr(self.instance, "jenjang", ""))
-        if jenjang and jenis != JenisJabatan.FUNGSIONAL:
-            raise serializers.ValidationError(
-                {"jenjang": [_("Only a Fungsional position has a jenjang.")]}
-            )
-        return attrs
+        extra_kwargs = {"code": {"validators": []}}  # unique codes: a rule of the service
 
 
 # --- Employees ----------------------------------------------------------------------------
@@ -189,19 +164,7 @@ class EmployeeSerializer(serializers.ModelSerializer):
         return PANGKAT.get(employee.golongan, "")
 
     def validate_nip(self, value: str) -> str:
-        try:
-            nip = nip_parse(value).value
-        except NIPError as exc:
-            raise serializers.ValidationError(str(exc)) from None
-        if self.instance is not None:
-            if nip != self.instance.nip:
-                raise serializers.ValidationError(_("The NIP of an employee cannot be changed."))
-            return nip
-        if Employee.objects.filter(nip=nip).exists():
-            raise serializers.ValidationError(
-                _("An employee with NIP %(nip)s already exists.") % {"nip": nip}
-            )
-        return nip
+        return "".join(value.split())  # "19660801 198803 1 001" as people write it
 
     def validate_golongan(self, value: str) -> str:
         if not value.strip():
@@ -213,51 +176,3 @@ class EmployeeSerializer(serializers.ModelSerializer):
                 % {"value": value}
             )
         return found
-
-    def validate_tmt_jabatan(self, value):
-        if value is None:
-            return value
-        if value > timezone.localdate():
-            raise serializers.ValidationError(
-                _("The date %(date)s lies in the future.") % {"date": value.isoformat()}
-            )
-        if value.year < EARLIEST_YEAR:
-            raise serializers.ValidationError(
-                _("The date %(date)s is before %(year)s; check the year.")
-                % {"date": value.isoformat(), "year": EARLIEST_YEAR}
-            )
-        return value
-
-    def validate(self, attrs):
-        """Rules across fields, on the values the employee will have after this change."""
-        current = self.instance
-
-        def after(name):
-            return attrs.get(name, getattr(current, name, ""))
-
-        status, golongan = after("status"), after("golongan")
-        if status == EmploymentStatus.PNS and not golongan:
-            raise serializers.ValidationError(
-                {"golongan": [_("A PNS needs a golongan, e.g. III/a.")]}
-            )
-        if status in PPPK_STATUSES and golongan:
-            raise serializers.ValidationError(
-                {"golongan": [_("A PPPK has no golongan: leave it empty.")]}
-            )
-        if attrs.get("email"):
-            attrs["email"] = attrs["email"].lower()
-            nip = after("nip")
-            # Every employee's login account carries their email, which is unique.
-            taken = User.objects.filter(email__iexact=attrs["email"]).exclude(
-                Q(nip=nip) | Q(employee__nip=nip)
-            )
-            if taken.exists():
-                raise serializers.ValidationError(
-                    {
-                        "email": [
-                            _("%(email)s already belongs to another account.")
-                            % {"email": attrs["email"]}
-                        ]
-                    }
-                )
-        return attrs

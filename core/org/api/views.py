@@ -1,9 +1,10 @@
 """REST API v1 of a Pemda's units, positions and employees.
 
-Every role reads, through the same scopes as the pages (``visible_to``); only the tenant
-admin writes, and nothing is deleted: an employee who leaves is set ``is_active=false``.
-Each write refreshes the tree's derived fields (OPD, depth, atasan, roles) in its own
-transaction, so a response always shows the atasan as they now are.
+Every role reads, through the same scopes and object getters as the pages
+(core.org.access); only the tenant admin writes, through the same services as the pages
+and the import (core.org.services), so the same rules refuse the same records. Nothing is
+deleted: an employee who leaves is set ``is_active=false``. A response shows the record as
+stored after the write, derived atasan included.
 """
 
 from __future__ import annotations
@@ -11,20 +12,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.settings import api_settings
 
+from core.org import services
+from core.org.access import object_get_for_user
 from core.org.api.permissions import ReadScopedWriteAdmin
 from core.org.api.serializers import EmployeeSerializer, PositionSerializer, UnitSerializer
 from core.org.models import Employee, Position, Unit
 from core.org.nip import NIPError, nip_parse
 from core.org.ranks import EmploymentStatus, JenisJabatan, UnitKind
-from core.org.services import OrgError, employee_account_sync, org_structure_refresh
+from core.org.rules import RuleError
+from core.org.services import OrgError
 
 # --- Query-string filters -----------------------------------------------------------------
 
@@ -131,23 +136,41 @@ class OrgViewSet(
             queryset = filters_apply(queryset, self.request.query_params, self.filters)
         return queryset
 
+    def get_object(self):
+        """The object if the user may see it (404 otherwise); writing it is the admin's
+        (403 for someone who sees it)."""
+        need = None if self.request.method in SAFE_METHODS else "manage"
+        obj, _access = object_get_for_user(
+            self.scoped(), self.request.user, self.kwargs[self.lookup_field], need=need
+        )
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    create_service: Callable
+    update_service: Callable
+
     def perform_create(self, serializer):
-        self._write(serializer)
+        self._write(
+            serializer, lambda data: type(self).create_service(data=data, by=self.request.user)
+        )
 
     def perform_update(self, serializer):
-        self._write(serializer)
+        instance = serializer.instance
+        self._write(
+            serializer,
+            lambda data: type(self).update_service(
+                **{self.model._meta.model_name: instance}, data=data, by=self.request.user
+            ),
+        )
 
-    def save(self, serializer):
-        return serializer.save()
-
-    def _write(self, serializer) -> None:
+    def _write(self, serializer, call) -> None:
         try:
-            with transaction.atomic():
-                instance = self.save(serializer)
-                org_structure_refresh()
+            instance = call(serializer.validated_data)
+        except RuleError as exc:
+            raise ValidationError(exc.by_field()) from None
         except OrgError as exc:
             raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [str(exc)]}) from None
-        # The refresh wrote the derived fields with SQL: answer with the row as stored.
+        # Answer with the row as stored (the derived fields were written with SQL).
         serializer.instance = self.scoped().get(pk=instance.pk)
 
 
@@ -165,6 +188,8 @@ class UnitViewSet(OrgViewSet):
     model = Unit
     serializer_class = UnitSerializer
     filters = UNIT_FILTERS
+    create_service = services.unit_create
+    update_service = services.unit_update
 
     def scoped(self):
         return Unit.objects.visible_to(self.request.user).select_related("parent", "opd")
@@ -184,6 +209,8 @@ class PositionViewSet(OrgViewSet):
     model = Position
     serializer_class = PositionSerializer
     filters = POSITION_FILTERS
+    create_service = services.position_create
+    update_service = services.position_update
 
     def scoped(self):
         return Position.objects.visible_to(self.request.user).select_related("unit__opd")
@@ -208,15 +235,10 @@ class EmployeeViewSet(OrgViewSet):
     model = Employee
     serializer_class = EmployeeSerializer
     filters = EMPLOYEE_FILTERS
+    create_service = services.employee_create
+    update_service = services.employee_update
 
     def scoped(self):
         return Employee.objects.visible_to(self.request.user).select_related(
             "position", "unit__opd", "atasan_override", "derived_atasan"
         )
-
-    def save(self, serializer):
-        """Save the employee and keep their NIP login account in step (as the import does)."""
-        was_active = serializer.instance.is_active if serializer.instance else True
-        employee = serializer.save()
-        employee_account_sync(employee=employee, was_active=was_active)
-        return employee

@@ -7,8 +7,8 @@ Sekda (leader) → Kepala BKPSDMD (head of OPD) → Kabid (atasan) → Kasubbid 
 import pytest
 
 from core.accounts.models import User
-from core.org.importing import people_import
-from core.org.tabular import write_xlsx
+from core.org.imports import people_import
+from core.importing.tabular import write_xlsx
 from tests.conftest import PASSWORD, client_for
 from tests.core.org.test_importing import EMPLOYEES, POSITIONS, UNITS
 

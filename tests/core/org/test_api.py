@@ -9,10 +9,10 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from core.accounts.models import Role, User
-from core.org.importing import people_import
+from core.org.imports import people_import
 from core.org.models import Employee, Position, Unit
-from core.org.services import org_structure_refresh
-from core.org.tabular import write_csv
+from core.org.tree import org_refresh_all
+from core.importing.tabular import write_csv
 from tests.conftest import JAMBI_PASSWORD, client_for, login
 
 pytestmark = pytest.mark.django_db
@@ -164,10 +164,14 @@ def test_an_employee_sees_only_themselves(org, as_nip):
     assert client.get(f"/api/v1/employees/{pk_of(org, STAF_DINKES)}/").status_code == 404
 
 
-def test_an_employee_sees_the_units_and_positions_of_their_own_opd_only(org, as_nip):
+def test_an_employee_sees_only_their_own_unit_and_position_as_in_the_employee_list(
+    org, as_nip
+):
+    """The scopes of every page agree (issue 6): whoever sees one person sees that person's
+    unit and position, not the rest of the OPD."""
     client = as_nip(ANALIS)
-    assert codes(client.get("/api/v1/units/")) == {"BKPSDMD", "BKPSDMD.1", "BKPSDMD.1.1"}
-    assert codes(client.get("/api/v1/positions/")) == {"KABAN", "KABID", "KASUB", "ANALIS"}
+    assert codes(client.get("/api/v1/units/")) == {"BKPSDMD.1.1"}
+    assert codes(client.get("/api/v1/positions/")) == {"ANALIS"}
     with org:
         dinkes = Unit.objects.get(code="DINKES").pk
         kadinkes = Position.objects.get(code="KADINKES").pk
@@ -186,6 +190,8 @@ def test_an_account_without_an_employee_record_sees_no_one(org):
 def test_an_atasan_sees_themselves_and_their_appraisees_only(org, as_nip):
     client = as_nip(KASUB)
     assert nips(client.get("/api/v1/employees/")) == {KASUB, ANALIS, ANALIS_PPPK}
+    assert codes(client.get("/api/v1/positions/")) == {"KASUB", "ANALIS"}
+    assert codes(client.get("/api/v1/units/")) == {"BKPSDMD.1.1"}
     assert client.get(f"/api/v1/employees/{pk_of(org, ANALIS)}/").status_code == 200
     assert client.get(f"/api/v1/employees/{pk_of(org, KABID)}/").status_code == 404  # own atasan
 
@@ -638,7 +644,7 @@ def test_unit_and_position_lists_cost_the_same_for_few_or_many_rows(
             Position.objects.create(
                 code=f"KAPUS.{n}", name="Kepala", jenis="PENGAWAS", kelas_jabatan=9, unit=unit
             )
-        org_structure_refresh()
+        org_refresh_all()
     assert _queries(admin, f"/api/v1/{endpoint}/", django_assert_max_num_queries) == few
 
 

@@ -2,10 +2,10 @@
 
 import pytest
 
-from core.org.importing import people_import
+from core.org.imports import people_import
 from core.org.models import ActivityNorm, Employee, Position
 from core.org.nip import NIPError, nip_parse
-from core.org.tabular import write_csv
+from core.importing.tabular import write_csv
 from tests.core.org.test_importing import EMPLOYEES
 
 pytestmark = pytest.mark.django_db
@@ -147,7 +147,7 @@ def test_an_imported_file_is_deleted_and_a_rejected_one_kept(
     from django.core.files.storage import default_storage
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from core.org.models import ImportJob
+    from core.importing.models import ImportJob
 
     good = [
         EMPLOYEES[0],
@@ -157,7 +157,7 @@ def test_an_imported_file_is_deleted_and_a_rejected_one_kept(
     for rows in (good, bad):
         with django_capture_on_commit_callbacks(execute=True):
             people["admin"].post(
-                "/org/import/",
+                "/import/",
                 {
                     "kind": "employees",
                     "file": SimpleUploadedFile("p.csv", write_csv(rows[0], rows[1:])),

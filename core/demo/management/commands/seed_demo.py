@@ -2,13 +2,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core.demo.org import SCALES
-from core.demo.services import DemoModeRequired, demo_pemda_seed
+from core.demo.services import PLATFORM_STAFF_USERNAME, DemoModeRequired, demo_pemda_seed
 
 
 class Command(BaseCommand):
     help = (
-        "Provision the 14 demo Pemda with demo accounts and a realistic organisation "
-        "(DEMO_MODE=1 only; idempotent)."
+        "Provision the 14 demo Pemda with demo accounts and a realistic organisation, and the "
+        "platform staff account 'staff' (DEMO_MODE=1 only; idempotent)."
     )
 
     def add_arguments(self, parser):
@@ -31,4 +31,6 @@ class Command(BaseCommand):
             )
         except (DemoModeRequired, ValueError) as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"{len(seeded)} demo Pemda ready")
+        self.stdout.write(
+            f"{len(seeded)} demo Pemda ready; platform staff account '{PLATFORM_STAFF_USERNAME}'"
+        )

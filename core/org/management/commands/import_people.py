@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.org.importing import KINDS, people_import
+from core.org.imports import KINDS, people_import
 from tenants.lifecycle import SERVED_STATUSES
 from tenants.models import Pemda
 

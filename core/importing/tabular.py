@@ -1,0 +1,160 @@
+"""Reading and writing the spreadsheets admins work in (.xlsx and .csv).
+
+Text that begins with ``=``, ``+``, ``-`` or ``@`` is data, never a formula: it is read as the
+text the cell shows and written back so that neither Excel nor LibreOffice evaluates it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.translation import gettext as _
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MAX_ROWS = 200_000
+
+
+class TableError(ValueError):
+    """The file cannot be read as a table; the message is for the user."""
+
+
+def read_table(data: bytes, filename: str) -> tuple[list[str], Iterator[tuple[int, list]]]:
+    """Return the header row and an iterator of (spreadsheet row number, cells)."""
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".xlsx":
+        return _read_xlsx(data)
+    if suffix == ".csv":
+        return _read_csv(data)
+    raise TableError(
+        _("Only .xlsx and .csv files can be imported; %(name)s is neither.") % {"name": filename}
+    )
+
+
+def _read_xlsx(data: bytes):
+    from openpyxl import load_workbook
+
+    try:
+        # data_only=False: a formula cell gives its text ("=SUM(A1)"), never a computed value.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:
+        raise TableError(_("The file is not a readable Excel workbook (.xlsx).")) from None
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    try:
+        header = next(rows)
+    except StopIteration:
+        raise TableError(_("The first sheet is empty.")) from None
+    return _headers(header), _numbered(rows)
+
+
+def _decode(data: bytes) -> str:
+    """Excel saves CSV as UTF-8 (with or without BOM), "Unicode text" (UTF-16) or the
+    Windows code page; latin-1 is the last resort because it accepts any byte."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise TableError(_("The file's text encoding cannot be read; save it as CSV UTF-8."))
+
+
+def _read_csv(data: bytes):
+    # Old Mac files end lines with CR alone; the csv module wants them normalised.
+    text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise TableError(_("The file is empty.")) from None
+    return _headers(header), _numbered(reader)
+
+
+def _headers(cells: Iterable) -> list[str]:
+    return [" ".join(str(cell).split()).lower() if cell is not None else "" for cell in cells]
+
+
+def _numbered(rows: Iterable) -> Iterator[tuple[int, list]]:
+    for number, cells in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:
+            raise TableError(
+                _("The file has more than %(max)s rows.") % {"max": intcomma(MAX_ROWS)}
+            )
+        cells = list(cells)
+        if all(cell is None or str(cell).strip() == "" for cell in cells):
+            continue  # blank rows between data are common in hand-made sheets
+        yield number, cells
+
+
+def write_xlsx(headers: list[str], rows: Iterable[Iterable]) -> bytes:
+    """An .xlsx whose text cells are always text (never formulas), dates as real dates."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(headers)
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
+            elif isinstance(value, datetime.datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(value, datetime.date):
+                cell.number_format = "yyyy-mm-dd"
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_csv(headers: list[str], rows: Iterable[Iterable]) -> bytes:
+    """A UTF-8 CSV (with BOM, so Excel reads it right) with formula-like text neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([_csv_safe(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_safe(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value  # OWASP: a leading apostrophe keeps spreadsheets from evaluating it
+    return value
+
+
+def table_row_count(data: bytes, filename: str) -> int:
+    """An estimate of the data rows, for a progress bar (blank rows included)."""
+    if Path(filename).suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
+            rows = sheet.max_row  # None when the writer recorded no dimension
+            if rows is None:
+                rows = sum(1 for _row in sheet.iter_rows(values_only=True))
+            return max(0, rows - 1)
+        except Exception:
+            return 0
+    return max(0, data.count(b"\n") - 1 + (0 if data.endswith(b"\n") else 1))
