@@ -114,6 +114,44 @@ def login(client: Client, identifier: str, password: str = PASSWORD):
     return client.post("/accounts/login/", {"username": identifier, "password": password})
 
 
+@pytest.fixture
+def org(surabaya) -> Pemda:
+    """Kota Surabaya with the personas' organisation (tests/personas.py), imported the way
+    an admin imports it; every persona's account has the test password."""
+    from core.importing.tabular import write_csv
+    from core.org.imports import people_import
+    from tests import personas
+
+    with surabaya:
+        for kind, rows in (
+            ("units", personas.UNITS),
+            ("positions", personas.POSITIONS),
+            ("employees", personas.EMPLOYEES),
+        ):
+            report = people_import(
+                kind=kind, data=write_csv(rows[0], rows[1:]), filename=f"{kind}.csv"
+            )
+            assert report.written, report.errors
+        for user in User.objects.filter(nip__in=personas.EVERYONE):
+            user.set_password(PASSWORD)
+            user.save(update_fields=["password"])
+    return surabaya
+
+
+@pytest.fixture
+def people(org) -> dict[str, Client]:
+    """{persona: a client logged in as them} (tests/personas.py), plus "anonymous"."""
+    from tests.personas import LOGINS
+
+    clients = {}
+    for persona, identifier in LOGINS.items():
+        client = client_for(org)
+        assert login(client, identifier).status_code == 302, persona
+        clients[persona] = client
+    clients["anonymous"] = client_for(org)
+    return clients
+
+
 def pytest_sessionfinish(session, exitstatus):
     """Remove the throwaway media folder of this run (see settings_test)."""
     import shutil

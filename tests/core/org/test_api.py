@@ -9,70 +9,32 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from core.accounts.models import Role, User
+from core.importing.tabular import write_csv
 from core.org.imports import people_import
 from core.org.models import Employee, Position, Unit
 from core.org.tree import org_refresh_all
-from core.importing.tabular import write_csv
 from tests.conftest import JAMBI_PASSWORD, client_for, login
 
 pytestmark = pytest.mark.django_db
 
 ENDPOINTS = ("units", "positions", "employees")
 
-UNITS = [
-    ["Kode Unit", "Nama Unit", "Kode Induk", "Jenis"],
-    ["SETDA", "Sekretariat Daerah", "", "Sekretariat Daerah"],
-    ["BKPSDMD", "Badan Kepegawaian dan Pengembangan SDM Daerah", "", "Badan"],
-    ["BKPSDMD.1", "Bidang Pengembangan Kompetensi", "BKPSDMD", "Bidang"],
-    ["BKPSDMD.1.1", "Subbidang Diklat", "BKPSDMD.1", "Seksi"],
-    ["DINKES", "Dinas Kesehatan", "", "Dinas"],
-]
-POSITIONS = [
-    ["Kode Jabatan", "Nama Jabatan", "Jenis Jabatan", "Jenjang", "Kelas Jabatan", "Kode Unit"],
-    ["SEKDA", "Sekretaris Daerah", "JPT Madya", "", 16, "SETDA"],
-    ["KABAN", "Kepala Badan", "JPT Pratama", "", 14, "BKPSDMD"],
-    ["KABID", "Kepala Bidang", "Administrator", "", 11, "BKPSDMD.1"],
-    ["KASUB", "Kepala Subbidang", "Pengawas", "", 9, "BKPSDMD.1.1"],
-    ["ANALIS", "Analis SDM Aparatur", "Fungsional", "Ahli Pertama", 8, "BKPSDMD.1.1"],
-    ["KADINKES", "Kepala Dinas Kesehatan", "JPT Pratama", "", 14, "DINKES"],
-    ["PENGADMIN", "Pengadministrasi Umum", "Pelaksana", "", 5, "DINKES"],
-]
-HEADER = ["NIP", "Nama", "Status", "Golongan", "Kode Jabatan", "Kode Unit", "Email"]
-SEKDA = "196803121990031001"
-KABAN = "197205151995032002"  # head of the OPD BKPSDMD
-KABID = "197801012003121003"
-KASUB = "198302022008012004"  # atasan of the two analysts
-ANALIS = "199001012015031005"  # an employee
-ANALIS_PPPK = "199505052023212006"
-KADINKES = "197506062000031007"  # head of the OPD DINKES
-STAF_DINKES = "199202022018012008"
-EMPLOYEES = [
-    HEADER,
-    [SEKDA, "Budi Santoso", "PNS", "IV/d", "SEKDA", "SETDA", ""],
-    [KABAN, "Sri Wahyuni", "PNS", "IV/c", "KABAN", "BKPSDMD", ""],
-    [KABID, "Agus Salim", "PNS", "IV/a", "KABID", "BKPSDMD.1", ""],
-    [KASUB, "Dewi Lestari", "PNS", "III/d", "KASUB", "BKPSDMD.1.1", "dewi@surabaya.go.id"],
-    [ANALIS, "Rudi Hartono", "PNS", "III/a", "ANALIS", "BKPSDMD.1.1", ""],
-    [ANALIS_PPPK, "Ayu Kusuma", "PPPK", "", "ANALIS", "BKPSDMD.1.1", ""],
-    [KADINKES, "Hendra Wijaya", "PNS", "IV/b", "KADINKES", "DINKES", ""],
-    [STAF_DINKES, "Lina Marlina", "PNS", "II/c", "PENGADMIN", "DINKES", ""],
-]
-EVERYONE = {row[0] for row in EMPLOYEES[1:]}
+from tests.personas import (  # noqa: E402
+    ANALIS,
+    ANALIS_PPPK,
+    EMPLOYEES,
+    EVERYONE,
+    KABAN,
+    KABID,
+    KADINKES,
+    KASUB,
+    POSITIONS,
+    SEKDA,
+    STAF_DINKES,
+    UNITS,
+)
+
 NEW_NIP = "199403032019031009"
-
-
-def people(kind, rows):
-    report = people_import(kind=kind, data=write_csv(rows[0], rows[1:]), filename="data.csv")
-    assert report.written, report.errors
-
-
-@pytest.fixture
-def org(surabaya):
-    with surabaya:
-        people("units", UNITS)
-        people("positions", POSITIONS)
-        people("employees", EMPLOYEES)
-    return surabaya
 
 
 def token_client(pemda, user: User) -> Client:
@@ -164,9 +126,7 @@ def test_an_employee_sees_only_themselves(org, as_nip):
     assert client.get(f"/api/v1/employees/{pk_of(org, STAF_DINKES)}/").status_code == 404
 
 
-def test_an_employee_sees_only_their_own_unit_and_position_as_in_the_employee_list(
-    org, as_nip
-):
+def test_an_employee_sees_only_their_own_unit_and_position_as_in_the_employee_list(org, as_nip):
     """The scopes of every page agree (issue 6): whoever sees one person sees that person's
     unit and position, not the rest of the OPD."""
     client = as_nip(ANALIS)
@@ -593,11 +553,24 @@ def test_a_surabaya_id_does_not_resolve_at_kota_jambi(org, jambi):
 
 def _more_analysts(pemda, numbers):
     rows = [
-        [f"199001012015031{n:03d}", f"Analis {n}", "PNS", "III/a", "ANALIS", "BKPSDMD.1.1", ""]
+        [
+            f"199001012015031{n:03d}",
+            f"Analis {n}",
+            "PNS",
+            "III/a",
+            "ANALIS",
+            "BKPSDMD.1.1",
+            "",
+            "",
+            "",
+        ]
         for n in numbers
     ]
     with pemda:
-        people("employees", [HEADER, *rows])
+        report = people_import(
+            kind="employees", data=write_csv(EMPLOYEES[0], rows), filename="more.csv"
+        )
+        assert report.written, report.errors
 
 
 # Finding the Pemda (3: search path, domain, search path), the user (1–2: session and user,

@@ -2,11 +2,11 @@
 
 import pytest
 
+from core.importing.tabular import write_csv
 from core.org.imports import people_import
 from core.org.models import ActivityNorm, Employee, Position
 from core.org.nip import NIPError, nip_parse
-from core.importing.tabular import write_csv
-from tests.core.org.test_importing import EMPLOYEES
+from tests.personas import EMPLOYEES
 
 pytestmark = pytest.mark.django_db
 
@@ -116,22 +116,22 @@ def test_csv_files_as_spreadsheets_save_them_are_read(people, surabaya, encoding
 
 
 def test_two_employees_may_swap_email_addresses_in_one_file(people, surabaya):
-    from tests.core.org.conftest import ANALIS, KASUB
+    from tests.personas import ANALIS, KASUB
 
     rows = [row[:] for row in EMPLOYEES]
     kasub = next(r for r in rows if r[0] == KASUB)
     analis = next(r for r in rows if r[0] == ANALIS)
-    kasub[7], analis[7] = "", "dewi@example.go.id"
+    kasub[7], analis[7] = "", "dewi@surabaya.go.id"
     with surabaya:
         report = people_import(
             kind="employees", data=write_csv(rows[0], rows[1:]), filename="p.csv"
         )
         assert report.written, report.errors
-        assert Employee.objects.get(nip=ANALIS).email == "dewi@example.go.id"
+        assert Employee.objects.get(nip=ANALIS).email == "dewi@surabaya.go.id"
 
 
 def test_a_csv_export_imports_back_unchanged_phone_numbers_included(people, surabaya):
-    from tests.core.org.conftest import KASUB
+    from tests.personas import KASUB
 
     csv = people["admin"].get("/org/export/employees.csv").content
     assert b"'+62 812 1111" in csv  # guarded so spreadsheets do not evaluate it

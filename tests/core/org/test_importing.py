@@ -6,9 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from core.accounts.models import Role, User
+from core.importing.tabular import read_table, write_csv, write_xlsx
 from core.org.imports import people_import
 from core.org.models import Employee, Position, Unit
-from core.importing.tabular import read_table, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 

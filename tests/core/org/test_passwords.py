@@ -7,7 +7,7 @@ from django.core import mail
 
 from core.accounts.models import User
 from core.org.models import Employee
-from tests.core.org.conftest import KASUB
+from tests.personas import KASUB
 
 pytestmark = pytest.mark.django_db
 
@@ -16,9 +16,9 @@ def test_an_imported_employee_sets_a_first_password_by_email(people, surabaya):
     with surabaya:
         User.objects.filter(nip=KASUB).update(password="!unusable")
     client = people["anonymous"]
-    response = client.post("/accounts/password_reset/", {"email": "dewi@example.go.id"})
+    response = client.post("/accounts/password_reset/", {"email": "dewi@surabaya.go.id"})
     assert response.status_code == 302
-    assert mail.outbox[-1].to == ["dewi@example.go.id"]
+    assert mail.outbox[-1].to == ["dewi@surabaya.go.id"]
     link = re.search(r"http://surabaya\.localhost/accounts/reset/\S+", mail.outbox[-1].body).group(
         0
     )

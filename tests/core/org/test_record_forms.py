@@ -4,7 +4,7 @@ import pytest
 
 from core.accounts.models import User
 from core.org.models import Employee, Position, Unit
-from tests.core.org.conftest import ANALIS, KABID, KASUB
+from tests.personas import ANALIS, KABID, KASUB
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_a_bad_employee_form_is_explained_and_saves_nothing(people, surabaya, ch
     assert response.status_code == 400
     assert field in response.context["form"].errors
     with surabaya:
-        assert Employee.objects.count() == 6
+        assert Employee.objects.count() == 8
 
 
 def test_moving_an_employee_recomputes_the_atasan_and_deactivating_closes_the_login(

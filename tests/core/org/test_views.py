@@ -7,14 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.importing.models import ImportJob
-from core.org.models import ActivityNorm, Employee, Position, Unit
 from core.importing.tabular import write_csv, write_xlsx
+from core.org.models import ActivityNorm, Employee, Position, Unit
 from tests.conftest import client_for
-from tests.core.org.conftest import ANALIS, KABAN, KABID, KASUB, PPPK, SEKDA
-from tests.core.org.test_importing import EMPLOYEES
+from tests.personas import ANALIS, EMPLOYEES, EVERYONE, KABAN, KABID, KASUB, PPPK, SEKDA
 
 pytestmark = pytest.mark.django_db
-ALL = {SEKDA, KABAN, KABID, KASUB, ANALIS, PPPK}
+ALL = EVERYONE
 
 
 def nips_on(response) -> set[str]:
@@ -385,9 +384,7 @@ def test_a_large_file_is_handed_to_a_worker_in_the_pemdas_schema(people, surabay
         job = ImportJob.objects.latest("created_at")
     assert job.status == "queued"
     assert sent == [((job.pk,), "surabaya")]
-    progress = (
-        people["admin"].get(f"/import/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
-    )
+    progress = people["admin"].get(f"/import/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-trigger="every 1s"' in progress
     # What the worker does with it, here in-process:
     with surabaya:
