@@ -332,14 +332,17 @@ def org_refresh(change: OrgChange, *, before: Units | None = None) -> None:
 
     rows = list(
         Employee.objects.filter(walkers).values_list(
-            "id", "unit_id", "is_active", "derived_atasan_id"
+            "id", "unit_id", "is_active", "derived_atasan_id", "atasan_override_id"
         )
     )
-    derived = _derive(units, [(pk, unit, active) for pk, unit, active, _old in rows])
-    changed = [(pk, derived[pk]) for pk, _unit, _active, old in rows if derived[pk] != old]
+    derived = _derive(units, [(pk, unit, active) for pk, unit, active, *_old in rows])
+    changed = [(pk, derived[pk]) for pk, _unit, _active, old, _o in rows if derived[pk] != old]
     column_update_from_pairs("org_employee", "derived_atasan_id", changed)
 
+    # Whoever appraised or now appraises one of them (derived or set by hand) may gain or
+    # lose the atasan role: someone who leaves is nobody's appraisee any more.
     touched |= {pk for pk, *_rest in rows}
-    touched |= {old for *_rest, old in rows} | {new for _pk, new in changed}
+    touched |= {old for *_rest, old, _o in rows} | {new for _pk, new in changed}
+    touched |= {override for *_rest, override in rows}
     touched |= old_opd_heads ^ units.opd_heads()
     roles_refresh(touched, units=units)
