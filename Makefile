@@ -35,6 +35,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	DEBUG=1 $(PY) bench/provisioning.py
 	DEBUG=1 $(PY) bench/import_people.py
+	DEBUG=1 $(PY) bench/org_edit.py
 
 clean-db: stop
 	rm -rf .pgdata

@@ -72,22 +72,23 @@ def _timed(original, step: str):
 
 def _instrument_all() -> list[str]:
     """Time the import's steps, by the names the code has today (skipping any it lacks)."""
-    from core.org import importing, services
+    from core.importing import engine
+    from core.org import imports, tree
 
     steps = []
-    for table, step in ((importing.VALIDATORS, "validate rows"), (importing.WRITERS, "write")):
-        for kind, original in list(table.items()):
-            table[kind] = _timed(original, step)
-        steps.append(step)
+    for importer in imports.ORG_IMPORTERS.values():
+        importer.validate = _timed(importer.validate, "validate rows")
+        importer.write = _timed(importer.write, "write")
+    steps += ["validate rows", "write"]
     for owner, attribute, step in (
-        (importing, "_parse_rows", "read + parse cells"),
-        (importing, "_upsert", "  upsert employees"),
-        (importing, "_accounts_upsert", "  accounts"),
-        (importing, "employee_accounts_upsert", "  accounts"),
-        (importing, "org_structure_refresh", "org refresh"),
-        (services, "unit_tree_refresh", "  unit tree"),
-        (services, "atasan_derive_all", "  atasan derive"),
-        (services, "_roles_refresh", "  roles"),
+        (engine, "_records", "read + parse cells"),
+        (imports, "_upsert", "  upsert employees"),
+        (imports, "employee_accounts_upsert", "  accounts"),
+        (imports, "org_refresh_all", "org refresh"),
+        (tree, "_tree_fields_write", "  unit tree"),
+        (tree, "unit_heads_compute", "  unit heads"),
+        (tree, "atasan_derive_all", "  atasan derive"),
+        (tree, "roles_refresh", "  roles"),
     ):
         original = getattr(owner, attribute, None)
         if original is not None:
@@ -95,7 +96,7 @@ def _instrument_all() -> list[str]:
             if step not in steps:
                 steps.append(step)
     order = ["read + parse cells", "validate rows", "write", "  upsert employees", "  accounts",
-             "org refresh", "  unit tree", "  atasan derive", "  roles"]  # fmt: skip
+             "org refresh", "  unit tree", "  unit heads", "  atasan derive", "  roles"]  # fmt: skip
     return sorted(steps, key=order.index)
 
 
@@ -120,7 +121,7 @@ def _provision():
 def _files():
     """The generated organisation as .xlsx bytes per kind, and how long making them took."""
     from core.demo.org import org_generate
-    from core.org.tabular import write_xlsx
+    from core.importing.tabular import write_xlsx
     from tenants.models import Region
 
     start = time.perf_counter()
@@ -134,7 +135,7 @@ def _files():
 
 
 def _import(kind: str, data: bytes, *, profile: cProfile.Profile | None = None):
-    from core.org.importing import people_import
+    from core.org.imports import people_import
 
     start = time.perf_counter()
     if profile is not None:
@@ -150,7 +151,7 @@ def _import(kind: str, data: bytes, *, profile: cProfile.Profile | None = None):
 
 def _xlsx_read_only(data: bytes) -> float:
     """Seconds openpyxl alone needs to hand over every row (no parsing, no database)."""
-    from core.org.tabular import read_table
+    from core.importing.tabular import read_table
 
     start = time.perf_counter()
     _headers, rows = read_table(data, "employees.xlsx")
@@ -198,6 +199,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas_platform.settings")
     os.environ.setdefault("SECRET_KEY", "bench")
+    os.environ["ENV_FILE"] = ""  # never the demo's .env
     name, bench_url, params = bench_database("bench_import")
     database_create(params, name)
     os.environ["DATABASE_URL"] = bench_url

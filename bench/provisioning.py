@@ -194,6 +194,7 @@ def _fmt(values: list[float]) -> str:
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas_platform.settings")
     os.environ.setdefault("SECRET_KEY", "bench")
+    os.environ["ENV_FILE"] = ""  # never the demo's .env
     name, bench_url, params = bench_database("bench")
     database_create(params, name)
     os.environ["DATABASE_URL"] = bench_url
