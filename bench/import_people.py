@@ -95,8 +95,10 @@ def _instrument_all() -> list[str]:
             setattr(owner, attribute, _timed(original, step))
             if step not in steps:
                 steps.append(step)
-    order = ["read + parse cells", "validate rows", "write", "  upsert employees", "  accounts",
-             "org refresh", "  unit tree", "  unit heads", "  atasan derive", "  roles"]  # fmt: skip
+    order = [
+        "read + parse cells", "validate rows", "write", "  upsert employees", "  accounts",
+        "org refresh", "  unit tree", "  unit heads", "  atasan derive", "  roles",
+    ]  # fmt: skip
     return sorted(steps, key=order.index)
 
 
