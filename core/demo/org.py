@@ -31,15 +31,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from core.org.importing import SPECS
+from core.org.imports import ORG_IMPORTERS
 from core.org.ranks import GOLONGAN, EmploymentStatus, JenisJabatan, Jenjang, UnitKind
 
 if TYPE_CHECKING:
     from tenants.models import Region
 
-UNIT_HEADERS = [column.header for column in SPECS["units"]]
-POSITION_HEADERS = [column.header for column in SPECS["positions"]]
-EMPLOYEE_HEADERS = [column.header for column in SPECS["employees"]]
+UNIT_HEADERS = [column.header for column in ORG_IMPORTERS["units"].columns]
+POSITION_HEADERS = [column.header for column in ORG_IMPORTERS["positions"].columns]
+EMPLOYEE_HEADERS = [column.header for column in ORG_IMPORTERS["employees"].columns]
 
 SCALES = ("small", "full")
 # Every date is at or before this day, so the data does not change from one day to the next.

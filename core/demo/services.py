@@ -11,10 +11,11 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from core.accounts.models import Role, User
 from core.demo.org import SCALES, org_generate
 from core.demo.pemda import DEMO_PEMDA
-from core.org.importing import KINDS, ImportReport, people_import
+from core.importing.report import ImportReport
+from core.importing.tabular import write_xlsx
+from core.org.imports import KINDS, people_import
 from core.org.models import ActivityNorm, Position
 from core.org.nip import nip_parse
-from core.org.tabular import write_xlsx
 from tenants.lifecycle import PemdaStatus
 from tenants.models import Pemda, Region, RegionLevel
 from tenants.services import pemda_provision, pemda_request

@@ -17,7 +17,7 @@ from core.demo.org import (
     org_generate,
 )
 from core.demo.services import demo_pemda_seed, demo_persona_nips
-from core.org.importing import SPECS
+from core.org.imports import ORG_IMPORTERS
 from core.org.models import ActivityNorm, Employee, Unit
 from core.org.nip import nip_parse
 from core.org.ranks import GOLONGAN
@@ -46,7 +46,7 @@ def test_the_rows_are_in_the_import_formats():
     org = generate("35.78", "surabaya")
 
     for kind, (headers, rows) in org.tables().items():
-        assert headers == [column.header for column in SPECS[kind]]
+        assert headers == [column.header for column in ORG_IMPORTERS[kind].columns]
         assert rows and all(len(row) == len(headers) for row in rows)
     assert UNIT_HEADERS == ["Kode Unit", "Nama Unit", "Kode Induk", "Jenis"]
     assert POSITION_HEADERS[0] == "Kode Jabatan" and EMPLOYEE_HEADERS[0] == "NIP"
