@@ -165,7 +165,7 @@ def timed_run(method: str) -> dict[str, float]:
     """Create one Pemda with ``method``, delete it again; return the step timings."""
     from django.db import connection, reset_queries
 
-    from onboarding.templates_catalogue import TEMPLATE_SCHEMA_PREFIX
+    from tenants.models import template_schema_name
 
     _connection_fresh()
     region = _free_region()  # connects: the connection's set-up is not timed
@@ -178,7 +178,7 @@ def timed_run(method: str) -> dict[str, float]:
     connection.set_schema_to_public()
     # Both methods must give the schema the template has.
     tables = _tables(pemda.schema_name)
-    if tables != _tables(f"{TEMPLATE_SCHEMA_PREFIX}{TEMPLATE}") or len(tables) < 5:
+    if tables != _tables(template_schema_name(TEMPLATE)) or len(tables) < 5:
         raise SystemExit(f"{method}: schema {pemda.schema_name} differs from the template's")
     pemda.delete(force_drop=True)  # drops the schema; the domain row cascades
     return result

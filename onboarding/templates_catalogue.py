@@ -17,7 +17,6 @@ from django.db import transaction
 
 DATA_DIR = Path(__file__).resolve().parent / "template_data"
 COMMON_RULES = DATA_DIR / "common-rules.json"
-TEMPLATE_SCHEMA_PREFIX = "tpl_"
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,9 @@ class TemplateSpec:
 
     @property
     def schema_name(self) -> str:
-        return f"{TEMPLATE_SCHEMA_PREFIX}{self.name}"
+        from tenants.models import template_schema_name
+
+        return template_schema_name(self.name)
 
     @property
     def description(self) -> str:

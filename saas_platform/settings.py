@@ -220,6 +220,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
+    # Hands a per-Pemda job whose worker died back to the workers (tenants.dispatch).
+    "pemda-dispatch-stale-recover": {
+        "task": "tenants.tasks.pemda_dispatch_stale_recover",
+        "schedule": 600.0,
+    },
+    # Every Pemda: delete uploads kept past their use (core.importing.jobs).
+    "importing-uploads-purge": {
+        "task": "tenants.tasks.pemda_dispatch_task",
+        "schedule": 24 * 3600.0,
+        "args": ["importing.uploads_purge"],
+    },
     "pemda-provision-stale-retry": {
         "task": "tenants.tasks.pemda_provision_stale_retry",
         "schedule": 600.0,

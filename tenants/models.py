@@ -12,6 +12,14 @@ from django_tenants.utils import get_public_schema_name, schema_exists
 
 from tenants.lifecycle import PemdaStatus
 
+# A template configuration is a tenant row whose schema is named tpl_<name> (no domain, no
+# personal data); onboarding builds them, provisioning clones them.
+TEMPLATE_SCHEMA_PREFIX = "tpl_"
+
+
+def template_schema_name(name: str) -> str:
+    return f"{TEMPLATE_SCHEMA_PREFIX}{name}"
+
 
 class RegionLevel(models.TextChoices):
     PROVINSI = "provinsi", _("Province")

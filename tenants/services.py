@@ -14,9 +14,8 @@ from django_tenants.utils import schema_exists
 
 from core.accounts.models import Role, User
 from core.config.models import PolicySetting
-from onboarding.templates_catalogue import TEMPLATE_SCHEMA_PREFIX
 from tenants.lifecycle import InvalidTransition, PemdaStatus, pemda_transition
-from tenants.models import Domain, Pemda, Region, RegionLevel
+from tenants.models import Domain, Pemda, Region, RegionLevel, template_schema_name
 from tenants.regions import region_code_parse
 
 logger = logging.getLogger(__name__)
@@ -85,7 +84,7 @@ def pemda_request(
             % {"name": region.name}
         )
     template = Pemda.objects.filter(
-        is_template=True, schema_name=f"{TEMPLATE_SCHEMA_PREFIX}{template_name}"
+        is_template=True, schema_name=template_schema_name(template_name)
     ).first()
     if template is None:
         raise PemdaRequestError(

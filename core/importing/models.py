@@ -80,10 +80,11 @@ class ImportJob(models.Model):
     @property
     def can_import_good_rows(self) -> bool:
         """A rejected file with good rows among bad ones (not a file that could not be read,
-        nor one whose header row is wrong: those have no good rows to offer)."""
+        nor one whose header row is wrong: those have no good rows to offer), still kept."""
         report = self.report or {}
         return (
             self.status == ImportStatus.REJECTED
+            and bool(self.path)
             and not report.get("unusable")
             and report.get("good_rows", 0) > 0
         )

@@ -1,0 +1,53 @@
+"""The import engine's per-Pemda job: uploads are not kept longer than needed."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from core.accounts.models import User
+from core.importing.jobs import UPLOAD_RETENTION, import_uploads_purge
+from core.importing.models import ImportJob, ImportStatus
+from tenants.dispatch import pemda_job_get, pemda_job_names
+
+pytestmark = pytest.mark.django_db
+
+
+def _job(status, *, finished_days_ago, admin):
+    path = default_storage.save("imports/test/pegawai.csv", ContentFile(b"NIP\n1"))
+    finished = timezone.now() - timedelta(days=finished_days_ago)
+    return ImportJob.objects.create(
+        kind="employees",
+        filename="pegawai.csv",
+        path=path,
+        status=status,
+        created_by=admin,
+        finished_at=finished if status != ImportStatus.RUNNING else None,
+        report={"good_rows": 3, "bad_rows": 1},
+    )
+
+
+def test_uploads_of_finished_jobs_go_after_a_week_and_the_jobs_stay(surabaya):
+    with surabaya:
+        admin = User.objects.get(username="admin")
+        old = _job(ImportStatus.REJECTED, finished_days_ago=UPLOAD_RETENTION.days + 1, admin=admin)
+        recent = _job(ImportStatus.REJECTED, finished_days_ago=1, admin=admin)
+        running = _job(ImportStatus.RUNNING, finished_days_ago=30, admin=admin)
+        old_path = old.path
+
+        assert import_uploads_purge() == 1
+
+        old.refresh_from_db()
+        assert old.path == "" and not default_storage.exists(old_path)
+        assert not old.can_import_good_rows  # nothing left to import the good rows from
+        assert default_storage.exists(recent.path) and recent.can_import_good_rows
+        assert default_storage.exists(running.path)
+        assert import_uploads_purge() == 0  # nothing twice
+
+
+def test_the_purge_is_a_job_the_dispatcher_runs_for_every_pemda(surabaya):
+    assert "importing.uploads_purge" in pemda_job_names()  # found in core/importing/jobs.py
+    with surabaya:
+        assert pemda_job_get("importing.uploads_purge")(surabaya) == {"purged": 0}
