@@ -9,7 +9,7 @@ import logging
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def broker_check() -> tuple[bool, str]:
 
 
 @never_cache
-@require_GET
+@require_safe  # GET or HEAD: load balancers probe with either
 def healthz(request):
     db_ok, db_detail = database_check()
     broker_ok, broker_detail = broker_check()

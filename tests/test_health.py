@@ -53,3 +53,8 @@ def test_other_pages_on_an_ip_still_find_no_site():
     assert client.get("/").status_code == 404
     assert client.get("/admin/").status_code == 404
     assert client.get("/healthz/").status_code == 404
+
+
+def test_a_head_request_is_answered_like_a_get():
+    response = Client(HTTP_HOST="127.0.0.1").head("/healthz")
+    assert response.status_code == 200

@@ -53,5 +53,5 @@ class Command(BaseCommand):
         if pemda.status == PemdaStatus.FAILED:
             raise CommandError(f"{pemda.name}: provisioning failed: {pemda.error}")
         self.stdout.write(
-            f"{pemda.name} ({pemda.code}): {pemda.status} at http://{pemda.domain_name}"
+            f"{pemda.name} ({pemda.code}): {pemda.status} at http://{pemda.web_host}"
         )
