@@ -1,6 +1,7 @@
 """Form widgets shared by every module."""
 
 from django import forms
+from django.utils.translation import gettext as _
 
 
 class SearchSelect(forms.Select):
@@ -18,11 +19,13 @@ class SearchSelect(forms.Select):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["attrs"]["data-search-url"] = str(self.url)
+        context["widget"]["attrs"]["data-placeholder"] = _("Type to search…")
+        context["widget"]["attrs"]["data-no-results"] = _("Nothing found")
         return context
 
     def optgroups(self, name, value, attrs=None):
         chosen = [str(v) for v in value if v not in (None, "")]
-        options = [self.create_option(name, "", "—", not chosen, 0)]
+        options = [self.create_option(name, "", "", not chosen, 0)]
         queryset = getattr(self.choices, "queryset", None)
         field = getattr(self.choices, "field", None)
         if chosen and queryset is not None:

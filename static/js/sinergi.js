@@ -25,7 +25,9 @@
         labelField: "text",
         searchField: ["text"],
         maxOptions: 20,
-        allowEmptyOption: true,
+        allowEmptyOption: false,
+        placeholder: el.getAttribute("data-placeholder") || "",
+        plugins: el.required ? [] : ["clear_button"],  // an optional choice can be emptied
         loadThrottle: 250,
         preload: "focus",
         load: function (query, callback) {
