@@ -55,10 +55,8 @@ def audit_for_object(obj, *, limit: int = 20) -> list[AuditEvent]:
 
 
 def audit_actors() -> list[tuple[int, str]]:
-    """Everyone who has changed something, for the "who" filter."""
-    return list(
-        AuditEvent.objects.exclude(actor=None)
-        .order_by("actor_name")
-        .values_list("actor_id", "actor_name")
-        .distinct()
-    )
+    """Everyone who has changed something, once each, by their name today."""
+    from core.accounts.models import User
+
+    actors = User.objects.filter(pk__in=AuditEvent.objects.exclude(actor=None).values("actor_id"))
+    return sorted(((user.pk, user.display_name) for user in actors), key=lambda pair: pair[1])

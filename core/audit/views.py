@@ -29,8 +29,11 @@ EXPORT_HEADERS = [
 
 
 def _events(request):
+    """The filter form and the events it selects (none when a filter is wrong)."""
     form = AuditFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        return form, audit_list().none()
+    filters = form.cleaned_data if form.is_bound else {}
     events = audit_list(
         actor=filters.get("actor"),
         action=filters.get("action") or "",
@@ -65,7 +68,15 @@ def _json(value) -> str:
 def audit_export(request, fmt):
     if not can_manage(request.user):
         return render(request, "403.html", status=403)
-    _form, events = _events(request)
+    form, events = _events(request)
+    if form.is_bound and not form.is_valid():  # never the whole trail for a bad filter
+        page = Paginator(events.none(), PAGE_SIZE).get_page(1)
+        return render(
+            request,
+            "audit/list.html",
+            {"form": form, "page": page, "query": request.GET.urlencode()},
+            status=400,
+        )
     rows = (
         [
             timezone.localtime(event.at).replace(tzinfo=None),

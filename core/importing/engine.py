@@ -57,7 +57,12 @@ class Importer:
 _IMPORTERS: dict[str, Importer] = {}
 
 
+KIND_MAX_LENGTH = 50  # ImportJob.kind
+
+
 def importer_register(importer: Importer) -> Importer:
+    if len(importer.kind) > KIND_MAX_LENGTH:
+        raise ValueError(f"import kind {importer.kind!r} is longer than {KIND_MAX_LENGTH}")
     if importer.kind in _IMPORTERS and type(_IMPORTERS[importer.kind]) is not type(importer):
         raise ValueError(f"two importers claim the kind {importer.kind!r}")
     _IMPORTERS[importer.kind] = importer
@@ -145,8 +150,7 @@ def table_import(
         with transaction.atomic():
             importer.write(good, report)
     except ImportRefused as exc:
-        report.error(0, "", str(exc))
-        report.created = report.updated = report.unchanged = 0
+        report.refuse(str(exc))
         return report
     report.written = True
     return report

@@ -29,7 +29,7 @@ class ImportJobQuerySet(models.QuerySet):
 class ImportJob(models.Model):
     """One uploaded file and what became of it; large files run on a Celery worker."""
 
-    kind = models.CharField(_("kind"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=50)  # the importer's (engine.KIND_MAX_LENGTH)
     filename = models.CharField(_("file name"), max_length=255)
     path = models.CharField(max_length=500)  # the stored upload, in the default storage
     good_rows_only = models.BooleanField(_("import the good rows only"), default=False)

@@ -34,6 +34,13 @@ class ImportReport:
         self.unusable = True
         self.errors.append(RowError(FILE_ROW, column, message))
 
+    def refuse(self, message: str) -> None:
+        """The rows were good, but writing them was refused as a whole (the message says
+        why): nothing was written, and there are no good rows to offer on their own."""
+        self.unusable = True
+        self.created = self.updated = self.unchanged = 0
+        self.errors.append(RowError(0, "", message))
+
     @property
     def bad_row_numbers(self) -> set[int]:
         return {error.row for error in self.errors}

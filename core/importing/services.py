@@ -79,21 +79,28 @@ def import_job_run(*, job_id: int) -> ImportJob:
     try:
         with default_storage.open(job.path) as handle:
             data = handle.read()
-        report = table_import(
-            kind=job.kind,
-            data=data,
-            filename=job.filename,
-            good_rows_only=job.good_rows_only,
-            progress=progress,
-        )
+        with transaction.atomic():  # a savepoint: a failure leaves the caller's transaction usable
+            report = table_import(
+                kind=job.kind,
+                data=data,
+                filename=job.filename,
+                good_rows_only=job.good_rows_only,
+                progress=progress,
+            )
     except Exception as exc:  # recorded for the admin; the upload itself is kept
         logger.exception("Import job %s failed", job_id)
+        error = f"{type(exc).__name__}: {exc}"
         ImportJob.objects.filter(pk=job_id).update(
             status=ImportStatus.FAILED,
             finished_at=timezone.now(),
-            report={
-                "errors": [{"row": 0, "column": "", "message": f"{type(exc).__name__}: {exc}"}]
-            },
+            report={"errors": [{"row": 0, "column": "", "message": error}]},
+        )
+        audit_record(
+            action=actions.IMPORT_FAIL,
+            obj=job,
+            object_repr=f"{job.kind_label}: {job.filename}",
+            after={"file": job.filename, "kind": job.kind, "error": error[:500]},
+            by=job.created_by,
         )
         return ImportJob.objects.get(pk=job_id)
     with transaction.atomic():

@@ -44,6 +44,9 @@ def _read_xlsx(data: bytes):
     except Exception:
         raise TableError(_("The file is not a readable Excel workbook (.xlsx).")) from None
     sheet = workbook.worksheets[0]
+    # Read to the last row there is, not to the size the writer declared (<dimension>):
+    # some tools write a wrong one, and openpyxl would stop there.
+    sheet.reset_dimensions()
     rows = sheet.iter_rows(values_only=True)
     try:
         header = next(rows)
@@ -151,9 +154,8 @@ def table_row_count(data: bytes, filename: str) -> int:
 
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
-            rows = sheet.max_row  # None when the writer recorded no dimension
-            if rows is None:
-                rows = sum(1 for _row in sheet.iter_rows(values_only=True))
+            sheet.reset_dimensions()  # the declared size may be wrong: count what is there
+            rows = sum(1 for _row in sheet.iter_rows(values_only=True))
             return max(0, rows - 1)
         except Exception:
             return 0

@@ -295,13 +295,9 @@ def account_role_set(*, employee: Employee, role: str, by) -> None:
     else:
         User.objects.filter(pk=user.pk).update(role=role, role_set_by_hand=True)
     user.refresh_from_db(fields=["role", "role_set_by_hand"])
-    audit_record(
-        action=actions.ROLE_SET,
-        obj=employee,
-        before=before,
-        after={"role": user.role, "set_by_hand": user.role_set_by_hand},
-        by=by,
-    )
+    after = {"role": user.role, "set_by_hand": user.role_set_by_hand}
+    if after != before:  # giving back a role that already follows the tree changes nothing
+        audit_record(action=actions.ROLE_SET, obj=employee, before=before, after=after, by=by)
 
 
 @transaction.atomic
@@ -322,14 +318,16 @@ def atasan_override_set(
             raise OrgError(_("This would make a loop of appraisers."))
         seen.add(node.pk)
         node = node.atasan
-    previous = employee.atasan
+    if atasan is None and employee.atasan_override_id is None:
+        return employee  # nothing was set by hand: nothing to give back, nothing to record
+    previous, previous_by_hand = employee.atasan, employee.atasan_override_id is not None
     employee.atasan_override = atasan
     employee.save(update_fields=["atasan_override", "updated_at"])
     roles_refresh({employee.pk, getattr(previous, "pk", None), employee.atasan_id})
     audit_record(
         action=actions.ATASAN_OVERRIDE,
         obj=employee,
-        before={"atasan": previous},
+        before={"atasan": previous, "set_by_hand": previous_by_hand},
         after={"atasan": employee.atasan, "set_by_hand": atasan is not None},
         reason=reason,
         by=by,
