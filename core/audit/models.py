@@ -5,9 +5,10 @@ bulk writes and imports are recorded as the change they are."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.audit.actions import action_label
+from core.audit.actions import action_label, field_label
 
 
 class AuditEvent(models.Model):
@@ -48,7 +49,52 @@ class AuditEvent(models.Model):
         return action_label(self.action)
 
     @property
-    def fields(self) -> list[tuple[str, object, object]]:
-        """(field, before, after) for every field the change touched, in a stable order."""
-        names = list(dict.fromkeys([*self.before, *self.after]))
-        return [(name, self.before.get(name), self.after.get(name)) for name in names]
+    def fields(self) -> list[tuple[str, str | None, str | None]]:
+        """(name, before, after) for every field the change touched, for people: the field's
+        name and the values as the pages show them; None where the side has no value."""
+        model = self._model()
+        rows = []
+        for key in dict.fromkeys([*self.before, *self.after]):
+            label, values = self._field(model, key)
+            rows.append(
+                (
+                    label,
+                    _show(self.before[key], values) if key in self.before else None,
+                    _show(self.after[key], values) if key in self.after else None,
+                )
+            )
+        return rows
+
+    def _model(self):
+        from django.apps import apps
+
+        try:
+            return apps.get_model(self.object_type) if "." in self.object_type else None
+        except LookupError:
+            return None
+
+    @staticmethod
+    def _field(model, key: str) -> tuple[str, dict]:
+        registered = field_label(key)
+        if registered is not None:
+            label, values = registered
+            return str(label), values
+        if model is not None:
+            try:
+                field = model._meta.get_field(key)
+            except Exception:  # not a field of the model: shown by its key
+                return key, {}
+            return str(capfirst(field.verbose_name)), dict(field.flatchoices or ())
+        return key, {}
+
+
+def _show(value, values: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, dict | list):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    return str(values.get(value, value))

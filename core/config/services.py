@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from core.audit.actions import action_register
+from core.audit.actions import action_register, field_label_register
 from core.audit.services import audit_record
 from core.config.models import PolicySetting
 
 SETTING_CHANGE = action_register("config.setting", _("Policy setting changed"))
+field_label_register("value", _("value"))
 
 
 @transaction.atomic

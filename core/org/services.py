@@ -362,7 +362,8 @@ def norm_create(*, position: Position, data: Mapping, by) -> ActivityNorm:
     norm.save()
     audit_record(
         action=actions.NORM_CREATE,
-        obj=position,
+        obj=norm,
+        object_repr=f"{norm.name} — {position.name}",
         after=_snapshot(norm, NORM_FIELDS),
         by=by,
     )
@@ -371,10 +372,10 @@ def norm_create(*, position: Position, data: Mapping, by) -> ActivityNorm:
 
 @transaction.atomic
 def norm_delete(*, norm: ActivityNorm, by) -> None:
-    position = norm.position
     audit_record(
         action=actions.NORM_DELETE,
-        obj=position,
+        obj=norm,
+        object_repr=f"{norm.name} — {norm.position.name}",
         before=_snapshot(norm, NORM_FIELDS),
         by=by,
     )

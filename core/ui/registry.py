@@ -53,8 +53,10 @@ def nav_register(*entries: NavEntry) -> None:
 
 
 def card_register(*cards: HomeCard) -> None:
-    known = {card.key for card in _CARDS}
-    _CARDS.extend(card for card in cards if card.key not in known)
+    """Add cards; a key already taken keeps its first card (a module imported twice)."""
+    for card in cards:
+        if all(known.key != card.key for known in _CARDS):
+            _CARDS.append(card)
 
 
 def nav_for(user) -> list[tuple[str, list[NavEntry]]]:

@@ -487,13 +487,13 @@ TASK = {
 }
 
 
-def test_adding_a_norma_waktu_task_records_it_on_its_position(org, admin):
+def test_adding_a_norma_waktu_task_records_the_task_with_its_position(org, admin):
     with org:
         analis = Position.objects.get(code="ANALIS")
-        services.norm_create(position=analis, data=TASK, by=admin)
+        norm = services.norm_create(position=analis, data=TASK, by=admin)
         assert only_event() == {
             "action": "org.norm.create",
-            "record": ("org.position", str(analis.pk), "Analis SDM Aparatur"),
+            "record": ("org.activitynorm", str(norm.pk), f"{TASK['name']} — Analis SDM Aparatur"),
             "before": {},
             "after": TASK,
             "reason": "",
@@ -505,10 +505,11 @@ def test_removing_a_norma_waktu_task_records_what_it_was(org, admin):
     with org:
         analis = Position.objects.get(code="ANALIS")
         norm = ActivityNorm.objects.create(position=analis, **TASK)
+        norm_pk = norm.pk
         services.norm_delete(norm=norm, by=admin)
         assert only_event() == {
             "action": "org.norm.delete",
-            "record": ("org.position", str(analis.pk), "Analis SDM Aparatur"),
+            "record": ("org.activitynorm", str(norm_pk), f"{TASK['name']} — Analis SDM Aparatur"),
             "before": TASK,
             "after": {},
             "reason": "",

@@ -131,8 +131,8 @@ def test_each_row_shows_when_who_what_which_record_before_after_and_why(people, 
         admin.display_name,
         in_indonesian(action_label("org.atasan.override")),
         "Ayu Kusuma",
-        "atasan: Dewi Lestari",
-        "atasan: Agus Salim set_by_hand: True",
+        "Atasan: Dewi Lestari",
+        "Atasan: Agus Salim diatur manual: Ya",
         "Kasubbid cuti panjang",
     ]
     assert rows[0][1] == in_indonesian(translation.gettext_lazy("System"))  # no actor
@@ -438,7 +438,8 @@ def test_an_employees_page_lists_that_employees_changes_for_the_admin(people, or
         ),
     ]
     page = response.content.decode()
-    assert "golongan: III/b" in page and "Kasubbid cuti panjang" in page
+    assert "Golongan/ruang: III/b Penata Muda Tingkat I" in page
+    assert "Kasubbid cuti panjang" in page
     assert "+62 812 3333" not in page
 
 
