@@ -52,6 +52,4 @@ class Command(BaseCommand):
         pemda = pemda_provision(pemda_id=pemda.pk)
         if pemda.status == PemdaStatus.FAILED:
             raise CommandError(f"{pemda.name}: provisioning failed: {pemda.error}")
-        self.stdout.write(
-            f"{pemda.name} ({pemda.code}): {pemda.status} at http://{pemda.web_host}"
-        )
+        self.stdout.write(f"{pemda.name} ({pemda.code}): {pemda.status} at http://{pemda.web_host}")
