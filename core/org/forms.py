@@ -15,7 +15,10 @@ from core.ui.widgets import SearchSelect
 def model_field(model, name: str, **kwargs):
     """The form field Django derives from a model field (label, length, choices), without
     ModelForm's model validation: the rules run once, in the service."""
-    return model._meta.get_field(name).formfield(**kwargs)
+    field = model._meta.get_field(name).formfield(**kwargs)
+    if getattr(field, "choices", None) and not isinstance(field.widget, forms.CheckboxInput):
+        field.choices = [("", _("Choose…"))] + [c for c in field.choices if c[0] != ""]
+    return field
 
 
 def errors_show(form: forms.Form, error: RuleError) -> None:

@@ -45,6 +45,13 @@
     });
   }
 
+  // Long names (OPD) on a narrow axis: cut, the whole name stays in the tooltip.
+  function shortLabel(value) {
+    var label = String(this.getLabelForValue(value));
+    var room = window.innerWidth < 576 ? 18 : 40;
+    return label.length > room ? label.slice(0, room - 1) + "…" : label;
+  }
+
   // <canvas data-chart="bar|doughnut|hbar" data-source="id of a json_script">: a chart of
   // {"labels": [...], "datasets": [{"label": ..., "data": [...]}]}.
   function charts(root) {
@@ -61,6 +68,7 @@
         data: data,
         options: {
           indexAxis: kind === "hbar" ? "y" : "x",
+          scales: kind === "hbar" ? {y: {ticks: {callback: shortLabel}}} : undefined,
           responsive: true,
           maintainAspectRatio: false,
           plugins: {legend: {display: kind === "doughnut" || data.datasets.length > 1}}
