@@ -20,3 +20,5 @@ urlpatterns = [
     path("audit/", include("core.audit.urls")),
     path("api/", include("saas_platform.urls_api")),
 ]
+
+handler404 = "saas_platform.errors.not_found"

@@ -29,6 +29,7 @@ PPPK_STATUSES = (EmploymentStatus.PPPK, EmploymentStatus.PPPK_PARUH_WAKTU)
 class Violation:
     field: str  # the model field the rule is about ("golongan", "parent" …)
     message: str
+    conflict: bool = False  # the value is taken by another record (a code, a NIP)
 
 
 class RuleError(ValueError):
@@ -37,6 +38,11 @@ class RuleError(ValueError):
     def __init__(self, violations: list[Violation]):
         self.violations = list(violations)
         super().__init__(" ".join(v.message for v in self.violations))
+
+    @property
+    def is_conflict(self) -> bool:
+        """Every refusal is a value another record already holds (HTTP 409 in the API)."""
+        return all(violation.conflict for violation in self.violations)
 
     def by_field(self) -> dict[str, list[str]]:
         fields: dict[str, list[str]] = {}

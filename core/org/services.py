@@ -105,7 +105,11 @@ def unit_update(*, unit: Unit, data: Mapping, by) -> Unit:
     )
     if _code_taken(Unit, unit.code, unit):
         violations.append(
-            Violation("code", _("A unit with code %(code)s already exists.") % {"code": unit.code})
+            Violation(
+                "code",
+                _("A unit with code %(code)s already exists.") % {"code": unit.code},
+                conflict=True,
+            )
         )
     rules.violations_raise(violations)
     units_before = Units.load()
@@ -143,6 +147,7 @@ def position_update(*, position: Position, data: Mapping, by) -> Position:
             Violation(
                 "code",
                 _("A position with code %(code)s already exists.") % {"code": position.code},
+                conflict=True,
             )
         )
     rules.violations_raise(violations)
@@ -204,6 +209,7 @@ def employee_update(*, employee: Employee, data: Mapping, by) -> Employee:
                 Violation(
                     "nip",
                     _("An employee with NIP %(nip)s already exists.") % {"nip": employee.nip},
+                    conflict=True,
                 )
             )
     violations += rules.employee_violations(

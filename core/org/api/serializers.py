@@ -12,6 +12,7 @@ import re
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.org.models import Employee, Position, Unit
@@ -58,8 +59,9 @@ class CodeChoiceField(serializers.ChoiceField):
         )
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 17})
 class KelasJabatanField(serializers.IntegerField):
-    """A whole number (its range is the rules' business)."""
+    """A whole number; its range (1–17, documented) is checked by the rules with their words."""
 
     def to_internal_value(self, data):
         text = "" if isinstance(data, bool) else str(data).strip()
@@ -85,7 +87,11 @@ class UnitSerializer(serializers.ModelSerializer):
         model = Unit
         fields = ["id", "code", "name", "kind", "parent", "opd", "depth"]
         read_only_fields = ["depth"]
-        extra_kwargs = {"code": {"validators": []}}  # unique codes: a rule of the service
+        # Unique codes are a rule of the service (409 when taken).
+        extra_kwargs = {
+            "code": {"validators": [], "min_length": 1},
+            "name": {"min_length": 1},
+        }
 
 
 # --- Positions ----------------------------------------------------------------------------
@@ -93,7 +99,12 @@ class UnitSerializer(serializers.ModelSerializer):
 
 class PositionSerializer(serializers.ModelSerializer):
     jenis = CodeChoiceField(choices=JenisJabatan.choices)
-    jenjang = CodeChoiceField(choices=Jenjang.choices, allow_blank=True, required=False)
+    jenjang = CodeChoiceField(
+        choices=Jenjang.choices,
+        allow_blank=True,
+        required=False,
+        help_text="Only for jenis FUNGSIONAL; empty otherwise.",
+    )
     kelas_jabatan = KelasJabatanField()
     unit = CodeField(queryset=Unit.objects.all(), missing=UNIT_MISSING)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
@@ -112,10 +123,19 @@ class PositionSerializer(serializers.ModelSerializer):
             "unit_name",
             "opd",
         ]
-        extra_kwargs = {"code": {"validators": []}}  # unique codes: a rule of the service
+        # Unique codes are a rule of the service (409 when taken).
+        extra_kwargs = {
+            "code": {"validators": [], "min_length": 1},
+            "name": {"min_length": 1},
+        }
 
 
 # --- Employees ----------------------------------------------------------------------------
+
+
+@extend_schema_field({"type": "string", "pattern": "^\\s*([0-9]\\s*){18}$"})
+class NipField(serializers.CharField):
+    """18 digits; spaces between them, as people write NIPs, are allowed."""
 
 
 class AtasanSerializer(serializers.Serializer):
@@ -124,9 +144,18 @@ class AtasanSerializer(serializers.Serializer):
 
 
 class EmployeeSerializer(serializers.ModelSerializer):
-    nip = serializers.CharField(max_length=30)
+    nip = NipField(
+        max_length=30,
+        help_text="18 digits: a real birth date, appointment month (or 21 for PPPK), sex 1/2, "
+        "a sequence; unique in the Pemda (409 when taken); cannot change once created.",
+    )
     status = CodeChoiceField(choices=EmploymentStatus.choices)
-    golongan = serializers.CharField(max_length=10, allow_blank=True, required=False)
+    golongan = serializers.CharField(
+        max_length=10,
+        allow_blank=True,
+        required=False,
+        help_text="Golongan/ruang, e.g. III/a: required for status PNS, empty for PPPK.",
+    )
     pangkat = serializers.SerializerMethodField()
     position = CodeField(
         queryset=Position.objects.all(),
@@ -159,6 +188,7 @@ class EmployeeSerializer(serializers.ModelSerializer):
             "atasan",
             "is_active",
         ]
+        extra_kwargs = {"name": {"min_length": 1}}
 
     def get_pangkat(self, employee: Employee) -> str:
         return PANGKAT.get(employee.golongan, "")

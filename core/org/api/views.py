@@ -42,13 +42,16 @@ class Filter:
     lookup: str | Callable[[str], Q]
     description: str
     parse: Callable[[str], object] = str.strip
-    schema_type: type = str
+    schema_type: type | dict = str
     enum: tuple[str, ...] | None = None
 
     def parameter(self) -> OpenApiParameter:
         return OpenApiParameter(
             self.param, self.schema_type, description=self.description, enum=self.enum
         )
+
+
+NIP_PATTERN = {"type": "string", "pattern": "^\\s*([0-9]\\s*){18}$"}
 
 
 def _choice_filter(param, lookup, description, choices: type[models.TextChoices]) -> Filter:
@@ -109,6 +112,13 @@ def filters_apply(queryset, params, filters: tuple[Filter, ...]):
 # --- Viewsets -----------------------------------------------------------------------------
 
 
+class Conflict(ValidationError):
+    """A code or NIP that another record already holds: 409, with the field errors."""
+
+    status_code = 409
+    default_code = "conflict"
+
+
 class OrgViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -167,6 +177,8 @@ class OrgViewSet(
         try:
             instance = call(serializer.validated_data)
         except RuleError as exc:
+            if exc.is_conflict:
+                raise Conflict(exc.by_field()) from None
             raise ValidationError(exc.by_field()) from None
         except OrgError as exc:
             raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [str(exc)]}) from None
@@ -217,7 +229,7 @@ class PositionViewSet(OrgViewSet):
 
 
 EMPLOYEE_FILTERS = (
-    Filter("nip", "nip", "NIP (18 digits; spaces are ignored).", _nip),
+    Filter("nip", "nip", "NIP (18 digits; spaces are ignored).", _nip, NIP_PATTERN),
     Filter("q", _name_or_nip, "Part of the name, or the start of the NIP."),
     Filter("opd", "unit__opd__code", "Code of the OPD."),
     Filter("unit", "unit__code", "Code of the unit."),

@@ -1,0 +1,86 @@
+"""What the OpenAPI schema promises beyond what drf-spectacular infers: every status code an
+endpoint can answer, and the constraints the server enforces on every string.
+
+A postprocessing hook (SPECTACULAR_SETTINGS) so that no endpoint can forget one.
+"""
+
+from __future__ import annotations
+
+# PostgreSQL text cannot hold NUL; the server refuses it everywhere (RejectNulMiddleware).
+NO_NUL = "^[^\\u0000]*$"
+
+ERROR = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+FIELD_ERRORS = {
+    "type": "object",
+    "description": "For each field (or non_field_errors) the reasons it was refused.",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+
+
+def _ref(name: str) -> dict:
+    return {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
+
+
+RESPONSES = {
+    "400": (
+        "BadRequest",
+        "Refused input: the fields (or filters) and why, in the user's language.",
+    ),
+    "401": ("Error", "No valid credentials (send `Authorization: Token …` or a session)."),
+    "403": ("Error", "Signed in, but this role may not do this."),
+    "404": ("Error", "No such record among those this user may see (or no such page)."),
+    "409": ("FieldErrors", "A record with this code or NIP already exists."),
+}
+
+
+def _strings_without_nul(schema: dict) -> None:
+    if not isinstance(schema, dict):
+        return
+    if schema.get("type") == "string" and not ({"enum", "format", "pattern"} & schema.keys()):
+        schema["pattern"] = NO_NUL
+    for key in ("properties",):
+        for child in schema.get(key, {}).values():
+            _strings_without_nul(child)
+    for key in ("items", "additionalProperties"):
+        _strings_without_nul(schema.get(key))
+    for key in ("allOf", "oneOf", "anyOf"):
+        for child in schema.get(key, []):
+            _strings_without_nul(child)
+
+
+def error_responses(result, generator, request, public):
+    """1. Add the error shapes; 2. document 400/401/403/404 (and 409 on writes) on every
+    operation that can answer them; 3. strings never hold NUL, in bodies and filters."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = ERROR
+    schemas["FieldErrors"] = FIELD_ERRORS
+    # A body that is not JSON at all is a {"detail": …}; refused fields are FieldErrors.
+    schemas["BadRequest"] = {
+        "anyOf": [
+            {"$ref": "#/components/schemas/Error"},
+            {"$ref": "#/components/schemas/FieldErrors"},
+        ]
+    }
+    for name, schema in schemas.items():
+        if name not in ("Error", "FieldErrors", "BadRequest"):
+            _strings_without_nul(schema)
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            codes = ["401", "403", "404"]
+            if method != "get" or operation.get("parameters"):
+                codes.append("400")
+            if method in ("post", "put", "patch"):
+                codes.append("409")
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                name, description = RESPONSES[code]
+                responses.setdefault(code, {"description": description, **_ref(name)})
+            for parameter in operation.get("parameters", []):
+                _strings_without_nul(parameter.get("schema"))
+    return result
