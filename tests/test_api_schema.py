@@ -52,3 +52,13 @@ def test_the_api_answers_its_errors_in_json(surabaya):
     nul = client.get("/api/v1/units/?opd=%00")
     assert (nul.status_code, nul["Content-Type"]) == (400, "application/json")
     assert client.get("/org/units/?opd=%00")["Content-Type"].startswith("text/html")
+
+
+def test_a_page_that_is_not_a_whole_number_from_1_is_not_found(org):
+    from tests.conftest import login
+
+    client = client_for(org)
+    assert login(client, "admin").status_code == 302
+    assert client.get("/api/v1/units/?page=1").status_code == 200
+    for page in ("", "0", "x", "-1", "２"):
+        assert client.get(f"/api/v1/units/?page={page}").status_code == 404, page

@@ -139,6 +139,8 @@ class UnitImporter(Importer):
         to the tree; a parent exists already or is a good row of this file. Each check
         visits every row once, so a file of 20,000 units is checked in linear time."""
         _duplicates(self, records, "code", report)
+        for record in records:
+            _violations(self, report, record, rules.code_violations(record.get("code", "")))
         known = dict(Unit.objects.values_list("code", "parent__code"))
         rows = {r["code"]: r for r in records if "code" in r}
         rows = {c: r for c, r in rows.items() if r["_row"] not in report.bad_row_numbers}
@@ -231,6 +233,8 @@ class PositionImporter(Importer):
     def validate(self, records, report):
         _duplicates(self, records, "code", report)
         units = set(Unit.objects.values_list("code", flat=True))
+        for record in records:
+            _violations(self, report, record, rules.code_violations(record.get("code", "")))
         for record in records:
             if record.get("unit") and record["unit"] not in units:
                 self.reject(

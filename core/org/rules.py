@@ -12,6 +12,7 @@ user — and an empty list when the value is allowed.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -146,6 +147,23 @@ def position_violations(record: Mapping) -> list[Violation]:
         *jenjang_violations(record.get("jenis", ""), record.get("jenjang", "")),
         *kelas_jabatan_violations(record.get("kelas_jabatan")),
     ]
+
+
+# --- Codes of units and positions --------------------------------------------------------
+
+
+def code_violations(code: str) -> list[Violation]:
+    """A code is what people type and read in Excel: no control characters, and no "/"
+    (it separates the codes of a unit's path in the tree)."""
+    if "/" in code or any(unicodedata.category(ch)[0] == "C" for ch in code):
+        return [
+            Violation(
+                "code",
+                _("A code may not contain “/” or invisible characters; “%(code)s” does.")
+                % {"code": code.encode("unicode_escape").decode("ascii")},
+            )
+        ]
+    return []
 
 
 # --- Units --------------------------------------------------------------------------------

@@ -100,7 +100,7 @@ def unit_update(*, unit: Unit, data: Mapping, by) -> Unit:
     _assign(unit, data, UNIT_FIELDS)
     parent_of = dict(Unit.objects.values_list("id", "parent_id"))
     parent_of[unit.pk] = unit.parent_id
-    violations = rules.unit_parent_violations(
+    violations = rules.code_violations(unit.code) + rules.unit_parent_violations(
         unit=unit.pk, parent=unit.parent_id, parent_of=parent_of
     )
     if _code_taken(Unit, unit.code, unit):
@@ -139,7 +139,7 @@ def position_update(*, position: Position, data: Mapping, by) -> Position:
     before = _snapshot(position, POSITION_FIELDS) if position.pk else {}
     old = (position.jenis, position.kelas_jabatan, position.code)
     _assign(position, data, POSITION_FIELDS)
-    violations = rules.position_violations(
+    violations = rules.code_violations(position.code) + rules.position_violations(
         {name: getattr(position, name) for name in ("jenis", "jenjang", "kelas_jabatan")}
     )
     if _code_taken(Position, position.code, position):

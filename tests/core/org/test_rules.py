@@ -77,6 +77,22 @@ def test_finding_loops_is_linear_in_the_number_of_units():
     assert rules.units_below_themselves(chain) == set()
 
 
+@pytest.mark.parametrize(
+    ("code", "allowed"),
+    [
+        ("1.01.02", True),
+        ("DISDIK-SEK_1", True),
+        ("Bidang 2", True),
+        ("A/B", False),
+        ("A\tB", False),
+        ("A\x00", False),
+        ("\u200bA", False),
+    ],
+)
+def test_a_code_holds_no_slash_and_no_invisible_character(code, allowed):
+    assert (rules.code_violations(code) == []) is allowed
+
+
 def test_a_rule_error_carries_each_violation_by_field():
     error = rules.RuleError([Violation("a", "x"), Violation("a", "y"), Violation("b", "z")])
     assert error.by_field() == {"a": ["x", "y"], "b": ["z"]}
@@ -122,6 +138,8 @@ BAD_RECORDS = [
     ("positions", {"kelas_jabatan": 0}, "kelas_jabatan"),
     ("positions", {"kelas_jabatan": 18}, "kelas_jabatan"),
     ("units", {"parent": "BKPSDMD.1.1"}, "parent"),  # the OPD below its own seksi
+    ("positions", {"code": "ANALIS/2"}, "code"),  # "/" separates the tree's path
+    ("positions", {"code": "ANALIS\u00072"}, "code"),  # an invisible character
 ]
 
 
