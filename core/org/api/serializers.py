@@ -89,7 +89,12 @@ class UnitSerializer(serializers.ModelSerializer):
         read_only_fields = ["depth"]
         # Unique codes are a rule of the service (409 when taken).
         extra_kwargs = {
-            "code": {"validators": [], "min_length": 1},
+            "code": {
+                "validators": [],
+                "min_length": 1,
+                "help_text": "Unique in the Pemda (409 when taken); no “/”, no invisible "
+                "characters.",
+            },
             "name": {"min_length": 1},
         }
 
@@ -125,7 +130,12 @@ class PositionSerializer(serializers.ModelSerializer):
         ]
         # Unique codes are a rule of the service (409 when taken).
         extra_kwargs = {
-            "code": {"validators": [], "min_length": 1},
+            "code": {
+                "validators": [],
+                "min_length": 1,
+                "help_text": "Unique in the Pemda (409 when taken); no “/”, no invisible "
+                "characters.",
+            },
             "name": {"min_length": 1},
         }
 
