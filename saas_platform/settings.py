@@ -230,11 +230,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.pemda_dispatch_stale_recover",
         "schedule": 600.0,
     },
-    # Every Pemda: delete uploads kept past their use (core.importing.jobs).
-    "importing-uploads-purge": {
+    # Every Pemda: close imports whose worker died, resend lost ones, delete uploads kept
+    # past their use (core.importing.jobs).
+    "importing-housekeeping": {
+        "task": "tenants.tasks.pemda_dispatch_task",
+        "schedule": 3600.0,
+        "args": ["importing.housekeeping"],
+    },
+    # Every Pemda, daily: the derived org fields from scratch (they are kept up to date by
+    # every edit; this repairs a database restored from a backup or an edit made by hand).
+    "org-refresh-all": {
         "task": "tenants.tasks.pemda_dispatch_task",
         "schedule": 24 * 3600.0,
-        "args": ["importing.uploads_purge"],
+        "args": ["org.refresh_all"],
     },
     "pemda-provision-stale-retry": {
         "task": "tenants.tasks.pemda_provision_stale_retry",

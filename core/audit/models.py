@@ -75,16 +75,19 @@ class AuditEvent(models.Model):
 
     @staticmethod
     def _field(model, key: str) -> tuple[str, dict]:
+        """The record's own field first (its name and choices); then a name a module
+        registered for keys that are not fields; else the key itself."""
+        if model is not None:
+            try:
+                field = model._meta.get_field(key)
+            except Exception:  # not a field of the model
+                field = None
+            if field is not None and hasattr(field, "verbose_name"):
+                return str(capfirst(field.verbose_name)), dict(field.flatchoices or ())
         registered = field_label(key)
         if registered is not None:
             label, values = registered
             return str(label), values
-        if model is not None:
-            try:
-                field = model._meta.get_field(key)
-            except Exception:  # not a field of the model: shown by its key
-                return key, {}
-            return str(capfirst(field.verbose_name)), dict(field.flatchoices or ())
         return key, {}
 
 

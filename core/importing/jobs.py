@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from core.importing.models import FINISHED, ImportJob
+from core.importing.services import import_jobs_recover
 from tenants.dispatch import pemda_job
 
 # A rejected file is kept so that its good rows can be imported with one click; after this
@@ -29,6 +30,7 @@ def import_uploads_purge(*, older_than: timedelta = UPLOAD_RETENTION) -> int:
     return purged
 
 
-@pemda_job("importing.uploads_purge")
-def uploads_purge(pemda) -> dict:
-    return {"purged": import_uploads_purge()}
+@pemda_job("importing.housekeeping")
+def housekeeping(pemda) -> dict:
+    """Hourly: jobs whose worker died are closed, lost ones sent again, old uploads go."""
+    return {**import_jobs_recover(), "purged": import_uploads_purge()}

@@ -1,10 +1,15 @@
-"""What an import found and did: every bad row with its column and reason, and counts."""
+"""What an import found and did: the bad rows with their column and reason, and counts.
+
+A report keeps the first MAX_KEPT_ERRORS errors word for word and counts all of them (in
+total and per column), so a file of a million bad cells makes a small report.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
 FILE_ROW = 1  # problems with the file itself (its header row, its format) are reported here
+MAX_KEPT_ERRORS = 1000
 
 
 @dataclass
@@ -18,7 +23,10 @@ class RowError:
 class ImportReport:
     kind: str
     total: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # the first MAX_KEPT_ERRORS
+    error_count: int = 0
+    errors_by_column: dict[str, int] = field(default_factory=dict)
+    bad_row_numbers: set[int] = field(default_factory=set)
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -28,22 +36,22 @@ class ImportReport:
     unusable: bool = False
 
     def error(self, row: int, column: str, message: str) -> None:
-        self.errors.append(RowError(row, column, message))
+        self.error_count += 1
+        self.bad_row_numbers.add(row)
+        self.errors_by_column[column] = self.errors_by_column.get(column, 0) + 1
+        if len(self.errors) < MAX_KEPT_ERRORS:
+            self.errors.append(RowError(row, column, message))
 
     def file_error(self, column: str, message: str) -> None:
         self.unusable = True
-        self.errors.append(RowError(FILE_ROW, column, message))
+        self.error(FILE_ROW, column, message)
 
     def refuse(self, message: str) -> None:
         """The rows were good, but writing them was refused as a whole (the message says
         why): nothing was written, and there are no good rows to offer on their own."""
         self.unusable = True
         self.created = self.updated = self.unchanged = 0
-        self.errors.append(RowError(0, "", message))
-
-    @property
-    def bad_row_numbers(self) -> set[int]:
-        return {error.row for error in self.errors}
+        self.error(0, "", message)
 
     @property
     def bad_rows(self) -> int:
@@ -64,5 +72,7 @@ class ImportReport:
             "unchanged": self.unchanged,
             "written": self.written,
             "unusable": self.unusable,
+            "error_count": self.error_count,
+            "errors_by_column": self.errors_by_column,
             "errors": [asdict(error) for error in self.errors],
         }

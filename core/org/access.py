@@ -74,11 +74,13 @@ def employee_scope_q(user, prefix: str = "") -> Q | None:
     me = employee_of(user)
     if me is None:
         return NOTHING
+    own = Q(**{f"{prefix}pk": me.pk})
     if user.role == Role.HEAD_OF_OPD:
-        return Q(**{f"{prefix}unit__opd_id": me.unit.opd_id})
+        # Their OPD, and anyone else they appraise (an atasan set by hand in another OPD).
+        return Q(**{f"{prefix}unit__opd_id": me.unit.opd_id}) | own | appraisees_q(me, prefix)
     if user.role == Role.ATASAN:
-        return Q(**{f"{prefix}pk": me.pk}) | appraisees_q(me, prefix)
-    return Q(**{f"{prefix}pk": me.pk})
+        return own | appraisees_q(me, prefix)
+    return own
 
 
 def scope_description(user) -> str:
@@ -92,7 +94,7 @@ def scope_description(user) -> str:
         return _("Your account is not linked to an employee, so you see no records.")
     if user.role == Role.HEAD_OF_OPD:
         opd = me.unit.opd or me.unit
-        return _("You see your OPD: %(name)s.") % {"name": opd.name}
+        return _("You see your OPD: %(name)s, and anyone else you appraise.") % {"name": opd.name}
     if user.role == Role.ATASAN:
         return _("You see yourself and the people you appraise, with their units and positions.")
     return _("You see your own record, with your unit and position.")
@@ -114,9 +116,12 @@ class EmployeeScopedQuerySet(models.QuerySet):
 
     def appraisable_by(self, user):
         """Rows of the people ``user`` appraises now (an atasan rates them, approves their
-        log …)."""
+        log …); always within what ``user`` sees (a role set by hand to "employee" sees, and
+        so appraises, nobody)."""
         me = employee_of(user)
-        return self.none() if me is None else self.filter(appraisees_q(me, self._prefix))
+        if me is None:
+            return self.none()
+        return self.visible_to(user).filter(appraisees_q(me, self._prefix))
 
     def owned_by(self, user):
         me = employee_of(user)
@@ -142,12 +147,12 @@ def org_structure_scope(queryset, user, *, unit_field: str, employees_field: str
     me = employee_of(user)
     if me is None:
         return queryset.none()
-    if user.role == Role.HEAD_OF_OPD:
-        return queryset.filter(**{f"{unit_field}opd_id": me.unit.opd_id})
     from core.org.models import Employee
 
-    seen = Employee.objects.visible_to(user).filter(**{employees_field: OuterRef("pk")})
-    return queryset.filter(Exists(seen))
+    seen = Exists(Employee.objects.visible_to(user).filter(**{employees_field: OuterRef("pk")}))
+    if user.role == Role.HEAD_OF_OPD:
+        return queryset.filter(Q(**{f"{unit_field}opd_id": me.unit.opd_id}) | seen)
+    return queryset.filter(seen)
 
 
 @dataclass(frozen=True)

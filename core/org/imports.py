@@ -22,7 +22,7 @@ from core.org.models import Employee, Position, Unit
 from core.org.nip import NIPError, nip_parse
 from core.org.ranks import EmploymentStatus, JenisJabatan, Jenjang, UnitKind, golongan_normalise
 from core.org.services import employee_accounts_upsert
-from core.org.tree import TreeError, column_update_from_pairs, org_refresh_all
+from core.org.tree import TreeError, column_update_from_pairs, org_refresh_all, org_write_lock
 
 BATCH = 2000
 
@@ -143,12 +143,17 @@ class UnitImporter(Importer):
             _violations(self, report, record, rules.code_violations(record.get("code", "")))
         known = dict(Unit.objects.values_list("code", "parent__code"))
         rows = {r["code"]: r for r in records if "code" in r}
-        rows = {c: r for c, r in rows.items() if r["_row"] not in report.bad_row_numbers}
-        parent_of = {**known, **{code: r.get("parent") or None for code, r in rows.items()}}
-        for code in rules.units_below_themselves(parent_of) & rows.keys():
-            _violations(self, report, rows[code], [rules.below_itself()])
-        bad = report.bad_row_numbers
-        good = {code: r for code, r in rows.items() if r["_row"] not in bad}
+        # A refused row leaves its unit where it stands, which may close a loop through a row
+        # that looked good: check again until no new loop appears (each pass refuses at least
+        # one row, and loops are rare: one or two passes in practice).
+        while True:
+            good = {c: r for c, r in rows.items() if r["_row"] not in report.bad_row_numbers}
+            parent_of = {**known, **{code: r.get("parent") or None for code, r in good.items()}}
+            looped = rules.units_below_themselves(parent_of) & good.keys()
+            if not looped:
+                break
+            for code in looped:
+                _violations(self, report, good[code], [rules.below_itself()])
         anchored: dict[str, bool] = {}  # code → its chain of parents reaches the Pemda's tree
         for code in good:
             chain, node = [], code
@@ -170,6 +175,7 @@ class UnitImporter(Importer):
                 )
 
     def write(self, records, report):
+        org_write_lock()  # the writes and the refresh after them take turns
         existing = {
             u["code"]: u for u in Unit.objects.values("id", "code", "name", "kind", "parent__code")
         }
@@ -254,6 +260,7 @@ class PositionImporter(Importer):
                 )
 
     def write(self, records, report):
+        org_write_lock()  # the writes and the refresh after them take turns
         units = dict(Unit.objects.values_list("code", "id"))
         _upsert(
             Position,
@@ -361,6 +368,7 @@ class EmployeeImporter(Importer):
             )
 
     def write(self, records, report):
+        org_write_lock()  # the writes and the refresh after them take turns
         positions = dict(Position.objects.values_list("code", "id"))
         units = dict(Unit.objects.values_list("code", "id"))
         fields = [

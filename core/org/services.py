@@ -28,6 +28,7 @@ from core.org.tree import (
     column_update_from_pairs,
     org_refresh,
     org_refresh_all,
+    org_write_lock,
     roles_refresh,
 )
 
@@ -95,6 +96,7 @@ def unit_create(*, data: Mapping, by) -> Unit:
 
 @transaction.atomic
 def unit_update(*, unit: Unit, data: Mapping, by) -> Unit:
+    org_write_lock()
     before = _snapshot(unit, UNIT_FIELDS) if unit.pk else {}
     old = (unit.parent_id, unit.code, unit.kind)
     _assign(unit, data, UNIT_FIELDS)
@@ -136,6 +138,7 @@ def position_create(*, data: Mapping, by) -> Position:
 
 @transaction.atomic
 def position_update(*, position: Position, data: Mapping, by) -> Position:
+    org_write_lock()
     before = _snapshot(position, POSITION_FIELDS) if position.pk else {}
     old = (position.jenis, position.kelas_jabatan, position.code)
     _assign(position, data, POSITION_FIELDS)
@@ -189,6 +192,7 @@ def employee_create(*, data: Mapping, by) -> Employee:
 def employee_update(*, employee: Employee, data: Mapping, by) -> Employee:
     """Create or change an employee, keep their NIP login in step, and refresh the atasan
     and roles of those the change can affect (their old and new unit)."""
+    org_write_lock()
     is_new = employee.pk is None
     before = _snapshot(employee, EMPLOYEE_FIELDS) if not is_new else {}
     old_place = (employee.unit_id, employee.position_id, employee.is_active)
@@ -287,6 +291,7 @@ AUTOMATIC_ROLE = ""
 def account_role_set(*, employee: Employee, role: str, by) -> None:
     """Set the role of an employee's account by hand, or give it back to the organisation
     (``AUTOMATIC_ROLE``), after which it follows the tree again."""
+    org_write_lock()
     user = employee.user
     if user is None:
         raise OrgError(_("This employee has no login account yet."))
@@ -311,6 +316,7 @@ def atasan_override_set(
     *, employee: Employee, atasan: Employee | None, reason: str, by
 ) -> Employee:
     """Set (or clear, with None) an employee's atasan by hand, recording who did it and why."""
+    org_write_lock()
     if not reason.strip():
         raise OrgError(_("Give a reason for changing the atasan."))
     if atasan is not None and atasan.pk == employee.pk:

@@ -48,6 +48,22 @@ def column_update_from_pairs(
     return changed
 
 
+def org_write_lock() -> None:
+    """Take this Pemda's organisation for the rest of the transaction.
+
+    Each edit refreshes the derived fields from what it reads; two edits at once (two
+    admins, an import and an edit) would each read the other's state half-made and could
+    store a wrong head or atasan. A transaction-level advisory lock per schema makes them
+    take turns; in READ COMMITTED the second then reads what the first committed.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("org_write_lock() holds only inside a transaction")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"sinergi.org:{connection.schema_name}"]
+        )
+
+
 # --- Pure derivations ---------------------------------------------------------------------
 
 

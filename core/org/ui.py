@@ -34,7 +34,9 @@ def _appraisees(request):
     if me is None:
         return None
     people = list(
-        Employee.objects.appraised_by(me).select_related("position", "unit").order_by("name")
+        Employee.objects.appraisable_by(request.user)
+        .select_related("position", "unit")
+        .order_by("name")
     )
     return {"people": people[:50], "count": len(people)} if people else None
 

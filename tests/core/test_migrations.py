@@ -107,5 +107,20 @@ def test_import_jobs_and_the_atasan_history_survive_the_move(surabaya):
         assert reason == "Kepala cuti" and at.isoformat().startswith("2026-11-20T03:00")
         assert gone == (None, None)
         assert content_types in ([], ["importing"])
+
+        # Back to before the move and forward again: the history is neither lost nor doubled,
+        # and keeps its time.
+        _migrate(BEFORE)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reason, changed_at FROM org_atasanoverride")
+            (back,) = cursor.fetchall()
+            cursor.execute("SELECT count(*) FROM org_importjob")
+            assert cursor.fetchone() == (1,)
+        assert back[0] == "Kepala cuti" and back[1].isoformat().startswith("2026-11-20T03:00")
+        _migrate(_latest())
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*), min(at) FROM audit_auditevent")
+            count, first = cursor.fetchone()
+        assert count == 1 and first.isoformat().startswith("2026-11-20T03:00")
     finally:
         connection.set_schema_to_public()

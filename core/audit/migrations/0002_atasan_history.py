@@ -34,19 +34,23 @@ def copy_atasan_changes(apps, schema_editor):
 
 
 def copy_back(apps, schema_editor):
-    """Reversing re-creates the rows the old table needs (the audit events stay)."""
+    """Reversing moves the history back into the old table, times kept, and out of the
+    trail (so that migrating forward again does not copy it twice)."""
     AtasanOverride = apps.get_model("org", "AtasanOverride")
     AuditEvent = apps.get_model("audit", "AuditEvent")
     Employee = apps.get_model("org", "Employee")
     by_label = {f"{e.name} ({e.nip})": e.pk for e in Employee.objects.all()}
-    for event in AuditEvent.objects.filter(action="org.atasan.override").exclude(actor=None):
-        AtasanOverride.objects.create(
+    events = AuditEvent.objects.filter(action="org.atasan.override").exclude(actor=None)
+    for event in events.order_by("at", "id"):
+        change = AtasanOverride.objects.create(
             employee_id=int(event.object_id),
             previous_id=by_label.get(event.before.get("atasan")),
             new_id=by_label.get(event.after.get("atasan")),
             reason=event.reason,
             changed_by_id=event.actor_id,
         )
+        AtasanOverride.objects.filter(pk=change.pk).update(changed_at=event.at)  # auto_now_add
+    events.delete()
 
 
 class Migration(migrations.Migration):

@@ -453,3 +453,15 @@ def test_an_atasan_sees_the_employee_but_not_their_changes(people, org, admin):
     assert response.status_code == 200
     assert list(response.context["changes"]) == []
     assert "Rahasia" not in response.content.decode()
+
+
+def test_a_units_kind_is_named_as_the_pages_name_it(people, org):
+    from core.audit.models import AuditEvent
+    from core.org import services
+    from core.org.models import Unit
+
+    with org:
+        admin = User.objects.get(username="admin")
+        services.unit_update(unit=Unit.objects.get(code="DINKES"), data={"kind": "BADAN"}, by=admin)
+        event = AuditEvent.objects.get(action="org.unit.update")
+        assert event.fields == [("Jenis", "Dinas", "Badan")]

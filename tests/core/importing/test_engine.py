@@ -208,6 +208,8 @@ def test_a_workbook_that_declares_a_wrong_size_is_read_to_its_last_row(surabaya,
     with surabaya:
         report = table_import(kind=KIND, data=data, filename="ekspor.xlsx")
     assert (report.total, report.created, report.written) == (5, 5, True)
+    # The estimate (progress bar, in the request or on a worker) counts the rows that are
+    # there, not the size the workbook declares, without parsing the cells.
     assert table_row_count(data, "ekspor.xlsx") == 5
 
 
@@ -375,3 +377,17 @@ def test_the_modules_importers_are_registered_once_django_is_set_up():
         [sys.executable, "-c", script], capture_output=True, text=True, env=environment, check=True
     )
     assert set(result.stdout.split()) >= {"units", "positions", "employees"}
+
+
+def test_a_report_keeps_the_first_thousand_errors_and_counts_them_all(surabaya, settings_importer):
+    from core.importing.report import MAX_KEPT_ERRORS
+
+    rows = [[f"bukan kunci {n}", "bukan angka", ""] for n in range(1500)]  # 2 errors a row
+    with surabaya:
+        report = run(rows)
+    assert not report.written
+    assert report.error_count == 3000 and len(report.errors) == MAX_KEPT_ERRORS
+    assert report.errors_by_column == {"Kunci": 1500, "Nilai": 1500}
+    assert report.bad_rows == 1500
+    kept = report.as_dict()
+    assert (kept["error_count"], len(kept["errors"])) == (3000, MAX_KEPT_ERRORS)

@@ -47,7 +47,35 @@ def test_uploads_of_finished_jobs_go_after_a_week_and_the_jobs_stay(surabaya):
         assert import_uploads_purge() == 0  # nothing twice
 
 
-def test_the_purge_is_a_job_the_dispatcher_runs_for_every_pemda(surabaya):
-    assert "importing.uploads_purge" in pemda_job_names()  # found in core/importing/jobs.py
+def test_housekeeping_is_a_job_the_dispatcher_runs_for_every_pemda(surabaya):
+    assert "importing.housekeeping" in pemda_job_names()  # found in core/importing/jobs.py
+    assert "org.refresh_all" in pemda_job_names()  # found in core/org/jobs.py
     with surabaya:
-        assert pemda_job_get("importing.uploads_purge")(surabaya) == {"purged": 0}
+        result = pemda_job_get("importing.housekeeping")(surabaya)
+    assert result == {"failed": 0, "requeued": 0, "purged": 0}
+
+
+def test_a_job_whose_worker_died_is_closed_and_a_lost_one_sent_again(
+    surabaya, monkeypatch, django_capture_on_commit_callbacks
+):
+    from core.importing import tasks
+    from core.importing.services import import_jobs_recover
+
+    sent = []
+    monkeypatch.setattr(tasks.import_job_run_task, "delay", lambda job_id: sent.append(job_id))
+    with surabaya:
+        admin = User.objects.get(username="admin")
+        dead = _job(ImportStatus.RUNNING, finished_days_ago=0, admin=admin)
+        alive = _job(ImportStatus.RUNNING, finished_days_ago=0, admin=admin)
+        lost = _job(ImportStatus.QUEUED, finished_days_ago=0, admin=admin)
+        long_ago = timezone.now() - timedelta(hours=2)
+        ImportJob.objects.filter(pk=dead.pk).update(started_at=long_ago)
+        ImportJob.objects.filter(pk=alive.pk).update(started_at=timezone.now())
+        ImportJob.objects.filter(pk=lost.pk).update(created_at=long_ago)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert import_jobs_recover() == {"failed": 1, "requeued": 1}
+        dead.refresh_from_db()
+        alive.refresh_from_db()
+        assert (dead.status, alive.status) == (ImportStatus.FAILED, ImportStatus.RUNNING)
+        assert "stopped" in dead.report["errors"][0]["message"] or dead.report["errors"]
+        assert sent == [lost.pk]

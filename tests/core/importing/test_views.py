@@ -434,3 +434,15 @@ def test_a_job_of_surabaya_is_a_404_at_jambi_for_jambis_admin(
     assert jobs(jambi) == []
     with jambi:
         assert not PolicySetting.objects.filter(key__startswith="uji.").exists()
+
+
+def test_the_job_page_says_how_many_problems_there_are_beyond_those_listed(people, surabaya):
+    from core.importing.report import MAX_KEPT_ERRORS
+
+    rows = [["Kode Unit", "Nama Unit", "Kode Induk", "Jenis"]]
+    rows += [[f"U{n}", "", "", "Dinas"] for n in range(MAX_KEPT_ERRORS + 5)]  # names missing
+    upload = SimpleUploadedFile("unit.csv", write_csv(rows[0], rows[1:]))
+    response = people["admin"].post("/import/", {"kind": "units", "file": upload}, follow=True)
+    page = response.content.decode()
+    assert "1.005 masalah seluruhnya; 1.000 yang pertama tercantum di bawah." in page
+    assert page.count("<tr><td>") >= MAX_KEPT_ERRORS

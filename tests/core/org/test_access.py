@@ -164,3 +164,40 @@ def test_each_role_is_told_which_rule_decides_what_it_sees(org, english):
         assert "Badan Kepegawaian" in scope_description(user(KABAN))
         assert "people you appraise" in scope_description(user(KASUB))
         assert "your own record" in scope_description(user(ANALIS))
+
+
+@pytest.mark.parametrize("who", ["admin", "pimpinan", SEKDA, KABAN, KADINKES, KABID, KASUB, ANALIS])
+def test_whom_one_may_appraise_is_always_among_those_one_sees(org, who):
+    with org:
+        viewer = user(who)
+        appraisable = set(Employee.objects.appraisable_by(viewer).values_list("pk", flat=True))
+        visible = set(Employee.objects.visible_to(viewer).values_list("pk", flat=True))
+        assert appraisable <= visible
+
+
+def test_a_head_of_opd_sees_someone_of_another_opd_they_appraise_by_hand(org):
+    from core.org.services import atasan_override_set
+
+    with org:
+        admin, staf = user("admin"), Employee.objects.get(nip=STAF_DINKES)
+        atasan_override_set(
+            employee=staf, atasan=Employee.objects.get(nip=KABAN), reason="Tugas", by=admin
+        )
+        head = user(KABAN)
+        assert STAF_DINKES in nips(Employee.objects.visible_to(head))
+        assert STAF_DINKES in nips(Employee.objects.appraisable_by(head))
+        _staf, access = object_get_for_user(Employee.objects, head, staf.pk, need="appraise")
+        assert access.appraise
+
+
+def test_an_atasan_whose_role_is_set_by_hand_to_employee_appraises_nobody(org, people):
+    from core.accounts.models import Role
+    from core.org.services import account_role_set
+
+    with org:
+        account_role_set(
+            employee=Employee.objects.get(nip=KASUB), role=Role.EMPLOYEE, by=user("admin")
+        )
+        assert not Employee.objects.appraisable_by(user(KASUB)).exists()
+    home = people["kasub"].get("/").content.decode()
+    assert "Rudi Hartono" not in home  # the appraisees' card is not shown

@@ -301,3 +301,32 @@ def test_units_list_in_tree_order(org):
     paths = list(Unit.objects.order_by("tree_path").values_list("code", flat=True))
     assert paths == ["BKPSDMD", "BKPSDMD.1", "BKPSDMD.1.1", "SETDA"]
     assert Unit.objects.get(code="BKPSDMD.1.1").tree_path == "BKPSDMD/BKPSDMD.1/BKPSDMD.1.1"
+
+
+def test_good_rows_only_never_offers_rows_that_would_close_a_loop_without_the_bad_ones(org):
+    """BKPSDMD.1 and NEWY point at each other (both refused); BKPSDMD below BKPSDMD.1 looks
+    good until BKPSDMD.1 stays where it stands, below BKPSDMD: then it closes a loop too."""
+    rows = [
+        UNITS[0],
+        ["BKPSDMD.1", "Bidang", "NEWY", "Bidang"],
+        ["NEWY", "Baru", "BKPSDMD.1", "Bidang"],
+        ["BKPSDMD", "Badan", "BKPSDMD.1", "Badan"],
+    ]
+    report = run("units", rows)
+    assert not report.written and not report.unusable
+    assert report.good_rows == 0  # nothing to offer: every row closes a loop
+    report = run("units", rows, good_rows_only=True)
+    assert not report.written and not report.unusable
+    assert Unit.objects.get(code="BKPSDMD").parent is None
+
+
+def test_an_import_from_the_command_line_is_in_the_audit_trail(surabaya, tmp_path):
+    from core.audit.models import AuditEvent
+
+    units = tmp_path / "units.xlsx"
+    units.write_bytes(xlsx(UNITS))
+    call_command("import_people", "--pemda", "surabaya", "--kind", "units", str(units))
+    with surabaya:
+        event = AuditEvent.objects.get(action="import.run")
+    assert (event.actor, event.object_repr) == (None, "Unit: units.xlsx")
+    assert (event.after["rows"], event.after["created"]) == (4, 4)

@@ -208,3 +208,32 @@ def test_pages_and_the_api_write_only_through_services(path):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
     }
     assert not calls & WRITES, f"{path} writes by itself: {sorted(calls & WRITES)}"
+
+
+def test_two_edits_of_one_pemdas_organisation_take_turns(surabaya):
+    """A second connection holds the Pemda's org lock: an edit waits for it (here it gives
+    up at once), rather than refreshing from a state another edit is changing."""
+    import psycopg2
+    from django.db import OperationalError, connection, transaction
+
+    from tests.factories import EmployeeFactory
+
+    params = connection.get_connection_params()
+    other = psycopg2.connect(**{k: v for k, v in params.items() if k != "cursor_factory"})
+    other.autocommit = True
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '5s'")  # never hang the suite
+            cursor.execute(
+                "SELECT pg_advisory_lock(hashtext(%s))", [f"sinergi.org:{surabaya.schema_name}"]
+            )
+        with surabaya:
+            admin = User.objects.get(username="admin")
+            employee = EmployeeFactory()  # written directly: this transaction holds no lock
+            with pytest.raises(OperationalError, match="lock timeout"):
+                with transaction.atomic():
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL lock_timeout = '100ms'")
+                    services.employee_update(employee=employee, data={"phone": "1"}, by=admin)
+    finally:
+        other.close()

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.importing.services import import_audit_record
 from core.org.imports import KINDS, people_import
 from tenants.lifecycle import SERVED_STATUSES
 from tenants.models import Pemda
@@ -44,6 +45,9 @@ class Command(BaseCommand):
                 data=path.read_bytes(),
                 filename=path.name,
                 good_rows_only=options["good_rows_only"],
+            )
+            import_audit_record(
+                report=report, filename=path.name, good_rows_only=options["good_rows_only"]
             )
         for error in report.errors:
             where = _("row %(row)s") % {"row": error.row} if error.row else _("file")
