@@ -138,7 +138,10 @@ def table_import(
         return report
     if report.unusable:
         return report
-    importer.validate([r for r in records], report)
+    if not records:
+        report.file_error("", _("The file has its header row but no data rows below it."))
+        return report
+    importer.validate(records, report)
     report.errors.sort(key=lambda error: error.row)
     if report.errors and not good_rows_only:
         return report

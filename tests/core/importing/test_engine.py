@@ -391,3 +391,10 @@ def test_a_report_keeps_the_first_thousand_errors_and_counts_them_all(surabaya, 
     assert report.bad_rows == 1500
     kept = report.as_dict()
     assert (kept["error_count"], len(kept["errors"])) == (3000, MAX_KEPT_ERRORS)
+
+
+def test_a_file_with_headers_but_no_rows_says_so(surabaya, settings_importer, english):
+    with surabaya:
+        report = run([])
+    assert report.unusable and not report.written
+    assert "no data rows" in report.errors[0].message
