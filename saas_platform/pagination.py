@@ -3,12 +3,14 @@ from rest_framework.pagination import PageNumberPagination
 
 
 class StrictPageNumberPagination(PageNumberPagination):
-    """``?page=`` is a whole number from 1, as the schema says; anything else (an empty
-    value, text) is "no such page" rather than silently the first page."""
+    """``?page=`` is a whole number from 1 (or ``last``), as the schema says; anything else
+    (an empty value, text) is "no such page" rather than silently the first page."""
 
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param)
-        if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+        valid = raw is None or raw in self.last_page_strings
+        valid = valid or (raw.isascii() and raw.isdigit() and int(raw) >= 1)
+        if not valid:
             raise NotFound(self.invalid_page_message.format(page_number=raw[:20], message=""))
         return super().get_page_number(request, paginator)
 

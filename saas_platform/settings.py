@@ -237,11 +237,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "args": ["importing.housekeeping"],
     },
-    # Every Pemda, daily: the derived org fields from scratch (they are kept up to date by
-    # every edit; this repairs a database restored from a backup or an edit made by hand).
+    # Every Pemda, hourly: the derived org fields from scratch after a release that changed
+    # how they are derived, and once a day as a repair (core.org.jobs).
     "org-refresh-all": {
         "task": "tenants.tasks.pemda_dispatch_task",
-        "schedule": 24 * 3600.0,
+        "schedule": 3600.0,
         "args": ["org.refresh_all"],
     },
     "pemda-provision-stale-retry": {

@@ -60,5 +60,6 @@ def test_a_page_that_is_not_a_whole_number_from_1_is_not_found(org):
     client = client_for(org)
     assert login(client, "admin").status_code == 302
     assert client.get("/api/v1/units/?page=1").status_code == 200
+    assert client.get("/api/v1/units/?page=last").status_code == 200  # DRF's "last page"
     for page in ("", "0", "x", "-1", "２"):
         assert client.get(f"/api/v1/units/?page={page}").status_code == 404, page

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +40,7 @@ def import_job_create(
 ) -> ImportJob:
     """Store the file and record the job; run it now if small, else on a worker."""
     safe_name = Path(filename).name[-200:]
+    rows = table_row_count(data, safe_name)  # before storing: nothing is left behind
     stored = default_storage.save(
         f"imports/{connection.schema_name}/{uuid.uuid4().hex}-{safe_name}", ContentFile(data)
     )
@@ -48,9 +50,10 @@ def import_job_create(
         path=stored,
         good_rows_only=good_rows_only,
         created_by=by,
-        total_rows=table_row_count(data, safe_name),
+        total_rows=rows or 0,
     )
-    if job.total_rows <= SYNCHRONOUS_MAX_ROWS and len(data) <= SYNCHRONOUS_MAX_BYTES:
+    small = rows is not None and rows <= SYNCHRONOUS_MAX_ROWS
+    if small and len(data) <= SYNCHRONOUS_MAX_BYTES:
         import_job_run(job_id=job.pk)
         job.refresh_from_db()
     else:
@@ -185,7 +188,9 @@ def import_jobs_recover() -> dict:
     now = timezone.now()
     failed = 0
     for job in ImportJob.objects.filter(
-        status=ImportStatus.RUNNING, started_at__lt=now - STALE_RUNNING
+        Q(started_at__lt=now - STALE_RUNNING)
+        | Q(started_at=None, created_at__lt=now - STALE_RUNNING),  # left before started_at
+        status=ImportStatus.RUNNING,
     ).select_related("created_by"):
         if ImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).exists():
             _job_failed(job, _("The worker importing this file stopped; upload it again."))

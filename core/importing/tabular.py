@@ -152,37 +152,36 @@ def _csv_safe(value):
 # Counting rows reads the sheet's XML as bytes (no parsing); past this much of it the file
 # is large whatever it holds, and the count stops there.
 COUNT_MAX_XML_BYTES = 64 * 1024 * 1024
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>]")
+_ROW_TAG = re.compile(rb"<(?:[^\s<>/:]+:)?row[\s>]")
 
 
-def table_row_count(data: bytes, filename: str) -> int:
-    """An estimate of the data rows, for the progress bar and to decide whether a file is
-    small enough to import during the request (blank rows included). A workbook's own
-    statement of its size is not trusted: its rows are counted in the XML, up to a cap."""
+def table_row_count(data: bytes, filename: str) -> int | None:
+    """An estimate of the data rows (blank rows included), for the progress bar and to
+    decide whether a file is small enough to import during the request; None when it is
+    too large to count (a worker will read it). A workbook's own statement of its size is
+    not trusted: its rows are counted in the XML of its first sheet, up to a cap. A file
+    that cannot be read counts 0: the import then says what is wrong with it."""
     if Path(filename).suffix.lower() == ".xlsx":
         try:
-            return max(0, _xlsx_rows(data) - 1)
-        except (zipfile.BadZipFile, KeyError, OSError):
+            rows = _xlsx_rows(data)
+        except Exception:  # damaged, encrypted, unknown compression …: the parser explains
             return 0
+        return None if rows is None else max(0, rows - 1)
     return max(0, data.count(b"\n") - 1 + (0 if data.endswith(b"\n") else 1))
 
 
-def _xlsx_rows(data: bytes) -> int:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        sheets = sorted(
-            name
-            for name in archive.namelist()
-            if name.startswith("xl/worksheets/sheet") and name.endswith(".xml")
-        )
-        if not sheets:
-            return 0
+def _xlsx_rows(data: bytes) -> int | None:
+    from openpyxl import load_workbook
+
+    # openpyxl reads only the workbook's index here, to name the first sheet's file.
+    path = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]._worksheet_path
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(path.lstrip("/")) as sheet:
         rows, read, tail = 0, 0, b""
-        with archive.open(sheets[0]) as sheet:
-            while chunk := sheet.read(1024 * 1024):
-                window = tail + chunk
-                rows += len(_ROW_TAG.findall(window)) - len(_ROW_TAG.findall(tail))
-                tail = window[-16:]
-                read += len(chunk)
-                if read > COUNT_MAX_XML_BYTES:
-                    return max(rows, 10**9)  # large: the worker will read it
+        while chunk := sheet.read(1024 * 1024):
+            window = tail + chunk
+            rows += len(_ROW_TAG.findall(window)) - len(_ROW_TAG.findall(tail))
+            tail = window[-256:]
+            read += len(chunk)
+            if read > COUNT_MAX_XML_BYTES:
+                return None
         return rows

@@ -118,6 +118,25 @@ def _refresh() -> None:
 # --- Units --------------------------------------------------------------------------------
 
 
+def _unanchored(good: dict[str, dict], known: dict) -> list[str]:
+    """Codes of the good rows whose chain of parents does not reach the Pemda's tree (a
+    parent neither in the Pemda nor a good row of the file); linear in the rows."""
+    anchored: dict[str, bool] = {}
+    for code in good:
+        chain, node = [], code
+        while node in good and node not in anchored and node not in chain:
+            chain.append(node)
+            node = good[node].get("parent") or None
+            if node is None:
+                break
+        if node in chain:  # a loop among the good rows: not anchored (the loop check says why)
+            result = False
+        else:
+            result = anchored[node] if node in anchored else node is None or node in known
+        anchored.update(dict.fromkeys(chain, result))
+    return [code for code, ok in anchored.items() if not ok]
+
+
 class UnitImporter(Importer):
     kind = "units"
     label = gettext_lazy("Units")
@@ -142,37 +161,30 @@ class UnitImporter(Importer):
         for record in records:
             _violations(self, report, record, rules.code_violations(record.get("code", "")))
         known = dict(Unit.objects.values_list("code", "parent__code"))
-        rows = {r["code"]: r for r in records if "code" in r}
-        # A refused row leaves its unit where it stands, which may close a loop through a row
-        # that looked good: check again until no new loop appears (each pass refuses at least
-        # one row, and loops are rare: one or two passes in practice).
+        # A refused row leaves its unit where it stands (or out of the tree), which may close
+        # a loop or cut a chain through a row that looked good: check both again until a pass
+        # refuses nothing new (each pass refuses at least one row; one or two in practice).
         while True:
-            good = {c: r for c, r in rows.items() if r["_row"] not in report.bad_row_numbers}
+            good: dict[str, dict] = {}  # code → its first good row (a repeat is refused)
+            for record in records:
+                code = record.get("code")
+                if code and code not in good and record["_row"] not in report.bad_row_numbers:
+                    good[code] = record
             parent_of = {**known, **{code: r.get("parent") or None for code, r in good.items()}}
             looped = rules.units_below_themselves(parent_of) & good.keys()
-            if not looped:
-                break
             for code in looped:
                 _violations(self, report, good[code], [rules.below_itself()])
-        anchored: dict[str, bool] = {}  # code → its chain of parents reaches the Pemda's tree
-        for code in good:
-            chain, node = [], code
-            while node in good and node not in anchored:
-                chain.append(node)
-                node = good[node].get("parent") or None
-                if node is None:
-                    break
-            result = anchored[node] if node in anchored else node is None or node in known
-            anchored.update(dict.fromkeys(chain, result))
-        for code, record in good.items():
-            if not anchored[code]:
+            loose = [code for code in _unanchored(good, known) if code not in looped]
+            for code in loose:
                 self.reject(
                     report,
-                    record,
+                    good[code],
                     "parent",
                     _("Parent unit %(code)s is neither in this Pemda nor a valid row of this file.")
-                    % {"code": record["parent"]},
+                    % {"code": good[code]["parent"]},
                 )
+            if not looped and not loose:
+                break
 
     def write(self, records, report):
         org_write_lock()  # the writes and the refresh after them take turns

@@ -33,6 +33,10 @@ class Violation:
     conflict: bool = False  # the value is taken by another record (a code, a NIP)
 
 
+class OrgError(ValueError):
+    """A change the organisation refuses as a whole; the message is for the user."""
+
+
 class RuleError(ValueError):
     """A record the rules refuse; carries every violation, each with its field."""
 

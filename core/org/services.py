@@ -21,7 +21,7 @@ from core.audit.services import audit_record, changes_between
 from core.org import audit as actions
 from core.org import rules
 from core.org.models import ActivityNorm, Employee, Position, Unit
-from core.org.rules import RuleError, Violation
+from core.org.rules import OrgError, RuleError, Violation
 from core.org.tree import (
     OrgChange,
     Units,
@@ -39,9 +39,8 @@ __all__ = [
 ]
 
 
-class OrgError(ValueError):
-    """A change the organisation refuses as a whole; the message is for the user."""
-
+# An edit waits this long behind another change of the organisation (an import) at most.
+EDIT_WAIT_SECONDS = 15
 
 UNIT_FIELDS = ("code", "name", "kind", "parent")
 POSITION_FIELDS = ("code", "name", "jenis", "jenjang", "kelas_jabatan", "unit")
@@ -87,6 +86,21 @@ def _code_taken(model, code: str, instance) -> bool:
     return model.objects.filter(code=code).exclude(pk=instance.pk).exists()
 
 
+def _locked(instance):
+    """Take the Pemda's org lock, then read the record afresh: what the caller loaded may
+    have changed while this edit waited for another (its unit, its stored atasan)."""
+    org_write_lock(wait_seconds=EDIT_WAIT_SECONDS)
+    if instance.pk is not None:
+        instance.refresh_from_db()
+    return instance
+
+
+def _code_checked(instance, data: Mapping) -> list[Violation]:
+    """The code rule for a new code (a code stored before the rule stays editable)."""
+    code = data.get("code", instance.code)
+    return rules.code_violations(code) if instance.pk is None or code != instance.code else []
+
+
 # --- Units --------------------------------------------------------------------------------
 
 
@@ -96,13 +110,14 @@ def unit_create(*, data: Mapping, by) -> Unit:
 
 @transaction.atomic
 def unit_update(*, unit: Unit, data: Mapping, by) -> Unit:
-    org_write_lock()
+    unit = _locked(unit)
     before = _snapshot(unit, UNIT_FIELDS) if unit.pk else {}
     old = (unit.parent_id, unit.code, unit.kind)
+    violations = _code_checked(unit, data)
     _assign(unit, data, UNIT_FIELDS)
     parent_of = dict(Unit.objects.values_list("id", "parent_id"))
     parent_of[unit.pk] = unit.parent_id
-    violations = rules.code_violations(unit.code) + rules.unit_parent_violations(
+    violations += rules.unit_parent_violations(
         unit=unit.pk, parent=unit.parent_id, parent_of=parent_of
     )
     if _code_taken(Unit, unit.code, unit):
@@ -138,11 +153,12 @@ def position_create(*, data: Mapping, by) -> Position:
 
 @transaction.atomic
 def position_update(*, position: Position, data: Mapping, by) -> Position:
-    org_write_lock()
+    position = _locked(position)
     before = _snapshot(position, POSITION_FIELDS) if position.pk else {}
     old = (position.jenis, position.kelas_jabatan, position.code)
+    violations = _code_checked(position, data)
     _assign(position, data, POSITION_FIELDS)
-    violations = rules.code_violations(position.code) + rules.position_violations(
+    violations += rules.position_violations(
         {name: getattr(position, name) for name in ("jenis", "jenjang", "kelas_jabatan")}
     )
     if _code_taken(Position, position.code, position):
@@ -192,7 +208,7 @@ def employee_create(*, data: Mapping, by) -> Employee:
 def employee_update(*, employee: Employee, data: Mapping, by) -> Employee:
     """Create or change an employee, keep their NIP login in step, and refresh the atasan
     and roles of those the change can affect (their old and new unit)."""
-    org_write_lock()
+    employee = _locked(employee)
     is_new = employee.pk is None
     before = _snapshot(employee, EMPLOYEE_FIELDS) if not is_new else {}
     old_place = (employee.unit_id, employee.position_id, employee.is_active)
@@ -291,7 +307,7 @@ AUTOMATIC_ROLE = ""
 def account_role_set(*, employee: Employee, role: str, by) -> None:
     """Set the role of an employee's account by hand, or give it back to the organisation
     (``AUTOMATIC_ROLE``), after which it follows the tree again."""
-    org_write_lock()
+    employee = _locked(employee)
     user = employee.user
     if user is None:
         raise OrgError(_("This employee has no login account yet."))
@@ -316,7 +332,9 @@ def atasan_override_set(
     *, employee: Employee, atasan: Employee | None, reason: str, by
 ) -> Employee:
     """Set (or clear, with None) an employee's atasan by hand, recording who did it and why."""
-    org_write_lock()
+    employee = _locked(employee)
+    if atasan is not None:
+        atasan.refresh_from_db()
     if not reason.strip():
         raise OrgError(_("Give a reason for changing the atasan."))
     if atasan is not None and atasan.pk == employee.pk:

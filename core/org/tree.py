@@ -16,13 +16,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.accounts.models import Role, User
 from core.org.models import Employee, Unit
 from core.org.ranks import MANAGERIAL_RANK, UnitKind
+from core.org.rules import OrgError
+
+# Raise when the rules that derive heads, atasan or roles change: every Pemda is then
+# refreshed from scratch within the hour (core.org.jobs.refresh_all).
+ORG_DERIVATION_VERSION = 2
 
 
 class TreeError(ValueError):
@@ -48,20 +53,40 @@ def column_update_from_pairs(
     return changed
 
 
-def org_write_lock() -> None:
+def org_write_lock(*, wait_seconds: int | None = None) -> None:
     """Take this Pemda's organisation for the rest of the transaction.
 
     Each edit refreshes the derived fields from what it reads; two edits at once (two
     admins, an import and an edit) would each read the other's state half-made and could
     store a wrong head or atasan. A transaction-level advisory lock per schema makes them
     take turns; in READ COMMITTED the second then reads what the first committed.
+
+    ``wait_seconds`` bounds the wait of an edit made by a person (a large import holds the
+    lock for seconds): past it, the edit is refused with a message to try again.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("org_write_lock() holds only inside a transaction")
+    key = f"sinergi.org:{connection.schema_name}"
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"sinergi.org:{connection.schema_name}"]
-        )
+        if wait_seconds is None:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
+            return
+        cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext(%s))", [key])
+        if cursor.fetchone()[0]:
+            return
+        # Busy: wait, but not for ever (lock_timeout applies to this statement only).
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        (previous,) = cursor.fetchone()
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{wait_seconds}s"])
+        try:
+            with transaction.atomic():
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
+        except OperationalError:
+            raise OrgError(
+                _("The organisation is being changed by an import; try again in a minute.")
+            ) from None
+        finally:
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
 
 
 # --- Pure derivations ---------------------------------------------------------------------

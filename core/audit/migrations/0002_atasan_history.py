@@ -45,7 +45,10 @@ def copy_back(apps, schema_editor):
         change = AtasanOverride.objects.create(
             employee_id=int(event.object_id),
             previous_id=by_label.get(event.before.get("atasan")),
-            new_id=by_label.get(event.after.get("atasan")),
+            # Cleared (back to the organisation): the old table says so with no one.
+            new_id=by_label.get(event.after.get("atasan"))
+            if event.after.get("set_by_hand", True)
+            else None,
             reason=event.reason,
             changed_by_id=event.actor_id,
         )

@@ -79,3 +79,13 @@ def test_a_job_whose_worker_died_is_closed_and_a_lost_one_sent_again(
         assert (dead.status, alive.status) == (ImportStatus.FAILED, ImportStatus.RUNNING)
         assert "stopped" in dead.report["errors"][0]["message"] or dead.report["errors"]
         assert sent == [lost.pk]
+
+
+def test_the_org_refresh_runs_once_a_day_or_when_the_rules_changed(surabaya, monkeypatch):
+    from core.org import jobs
+
+    with surabaya:
+        assert pemda_job_get("org.refresh_all")(surabaya) == {"refreshed": True}
+        assert pemda_job_get("org.refresh_all")(surabaya) == {"refreshed": False}
+        monkeypatch.setattr(jobs, "ORG_DERIVATION_VERSION", jobs.ORG_DERIVATION_VERSION + 1)
+        assert pemda_job_get("org.refresh_all")(surabaya) == {"refreshed": True}

@@ -330,3 +330,31 @@ def test_an_import_from_the_command_line_is_in_the_audit_trail(surabaya, tmp_pat
         event = AuditEvent.objects.get(action="import.run")
     assert (event.actor, event.object_repr) == (None, "Unit: units.xlsx")
     assert (event.after["rows"], event.after["created"]) == (4, 4)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # BKPSDMD.1's row is refused (no NOPE), so it stays below BKPSDMD: then BKPSDMD below
+        # BARU below BKPSDMD.1.1 closes a loop too.
+        [
+            ["BKPSDMD.1", "Bidang", "NOPE", "Bidang"],
+            ["BKPSDMD", "Badan", "BARU", "Badan"],
+            ["BARU", "Baru", "BKPSDMD.1.1", "Bidang"],
+        ],
+        # A repeated code: the first row is the one checked (and it closes a loop).
+        [
+            ["A", "A", "BARU", "Bidang"],
+            ["A", "A lagi", "", "Dinas"],
+            ["BARU", "Baru", "A", "Bidang"],
+        ],
+        # A repeated code whose first row hangs below a unit that does not exist.
+        [["BARU", "Baru", "NOPE", "Bidang"], ["BARU", "Baru lagi", "", "Dinas"]],
+    ],
+)
+def test_the_good_rows_offered_can_always_be_imported(org, rows):
+    report = run("units", [UNITS[0], *rows])
+    assert not report.written
+    again = run("units", [UNITS[0], *rows], good_rows_only=True)
+    assert not again.unusable, again.errors  # never refused as a whole, never a crash
+    assert again.written or again.good_rows == 0

@@ -210,14 +210,16 @@ def test_pages_and_the_api_write_only_through_services(path):
     assert not calls & WRITES, f"{path} writes by itself: {sorted(calls & WRITES)}"
 
 
-def test_two_edits_of_one_pemdas_organisation_take_turns(surabaya):
-    """A second connection holds the Pemda's org lock: an edit waits for it (here it gives
-    up at once), rather than refreshing from a state another edit is changing."""
+def test_two_edits_of_one_pemdas_organisation_take_turns(surabaya, monkeypatch):
+    """A second connection holds the Pemda's org lock (an import writing): an edit waits for
+    it, and past EDIT_WAIT_SECONDS gives up with a message instead of refreshing from a
+    state another change is making."""
     import psycopg2
-    from django.db import OperationalError, connection, transaction
+    from django.db import connection
 
     from tests.factories import EmployeeFactory
 
+    monkeypatch.setattr(services, "EDIT_WAIT_SECONDS", 1)
     params = connection.get_connection_params()
     other = psycopg2.connect(**{k: v for k, v in params.items() if k != "cursor_factory"})
     other.autocommit = True
@@ -230,10 +232,20 @@ def test_two_edits_of_one_pemdas_organisation_take_turns(surabaya):
         with surabaya:
             admin = User.objects.get(username="admin")
             employee = EmployeeFactory()  # written directly: this transaction holds no lock
-            with pytest.raises(OperationalError, match="lock timeout"):
-                with transaction.atomic():
-                    with connection.cursor() as cursor:
-                        cursor.execute("SET LOCAL lock_timeout = '100ms'")
-                    services.employee_update(employee=employee, data={"phone": "1"}, by=admin)
+            with pytest.raises(services.OrgError, match="coba lagi"):
+                services.employee_update(employee=employee, data={"phone": "1"}, by=admin)
+            employee.refresh_from_db()  # the transaction is still usable, nothing changed
+            assert employee.phone == ""
     finally:
         other.close()
+
+
+def test_an_edit_reads_the_record_afresh_once_it_has_the_lock(org, admin):
+    """What a page loaded before the edit waited may be stale: the edit must not write it
+    back (here: the unit another change moved the employee to)."""
+    with org:
+        stale = Employee.objects.get(nip=KASUB)
+        Employee.objects.filter(nip=KASUB).update(unit=Unit.objects.get(code="DINKES"))
+        services.employee_update(employee=stale, data={"phone": "0812"}, by=admin)
+        fresh = Employee.objects.get(nip=KASUB)
+        assert (fresh.unit.code, fresh.phone) == ("DINKES", "0812")
