@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import quote, urlsplit, urlunsplit
 
 
@@ -76,3 +78,29 @@ def nproc() -> str:
         return subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return str(os.cpu_count())
+
+
+@contextmanager
+def bench_django(suffix: str) -> Iterator[str]:
+    """Django set up on a database of its own (``<name>_<suffix>``, created here and dropped
+    on the way out, whatever happens); yields its name."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas_platform.settings")
+    os.environ.setdefault("SECRET_KEY", "bench")
+    os.environ["ENV_FILE"] = ""  # never the demo's .env
+    name, bench_url, params = bench_database(suffix)
+    database_create(params, name)
+    os.environ["DATABASE_URL"] = bench_url
+    try:
+        import django
+
+        django.setup()
+        yield name
+    finally:
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception:  # never keep the bench database because of this
+            pass
+        database_drop(params, name)
+        print(f"dropped database {name}")

@@ -28,7 +28,6 @@ import argparse
 import cProfile
 import functools
 import io
-import os
 import pstats
 import statistics
 import sys
@@ -36,7 +35,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from _database import bench_database, database_create, database_drop, nproc
+from _database import bench_django, nproc
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -199,26 +198,8 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="also profile one import")
     parser.add_argument("--runs", type=int, default=RUNS)
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas_platform.settings")
-    os.environ.setdefault("SECRET_KEY", "bench")
-    os.environ["ENV_FILE"] = ""  # never the demo's .env
-    name, bench_url, params = bench_database("bench_import")
-    database_create(params, name)
-    os.environ["DATABASE_URL"] = bench_url
-    try:
-        import django
-
-        django.setup()
+    with bench_django("bench_import") as name:
         _bench(name, runs=args.runs, profile=args.profile)
-    finally:
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # never keep the bench database because of this
-            pass
-        database_drop(params, name)
-        print(f"dropped database {name}")
 
 
 def _bench(name: str, *, runs: int, profile: bool) -> None:

@@ -18,13 +18,12 @@ The target is at most 100 ms per edit, through the real services, commit include
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
-from _database import bench_database, database_create, database_drop, nproc
+from _database import bench_django, nproc
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -165,16 +164,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=RUNS)
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas_platform.settings")
-    os.environ.setdefault("SECRET_KEY", "bench")
-    os.environ["ENV_FILE"] = ""  # never the demo's .env
-    name, bench_url, params = bench_database("bench_edit")
-    database_create(params, name)
-    os.environ["DATABASE_URL"] = bench_url
-    try:
-        import django
-
-        django.setup()
+    with bench_django("bench_edit") as name:
         from django.db import connection
         from django.test import override_settings
 
@@ -190,15 +180,6 @@ def main() -> None:
             results = _edits(args.runs)
             exact = _exact()
         _report(results, args.runs, exact)
-    finally:
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # never keep the bench database because of this
-            pass
-        database_drop(params, name)
-        print(f"dropped database {name}")
 
 
 def _report(results: list[dict], runs: int, exact: bool) -> None:

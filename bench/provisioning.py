@@ -39,7 +39,7 @@ from collections import defaultdict
 from pathlib import Path
 from unittest import mock
 
-from _database import bench_database, database_create, database_drop, nproc
+from _database import bench_django, nproc
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -192,26 +192,8 @@ def _fmt(values: list[float]) -> str:
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas_platform.settings")
-    os.environ.setdefault("SECRET_KEY", "bench")
-    os.environ["ENV_FILE"] = ""  # never the demo's .env
-    name, bench_url, params = bench_database("bench")
-    database_create(params, name)
-    os.environ["DATABASE_URL"] = bench_url
-    try:
-        import django
-
-        django.setup()
+    with bench_django("bench") as name:
         _bench(name)
-    finally:
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # never keep the bench database because of this
-            pass
-        database_drop(params, name)
-        print(f"dropped database {name}")
 
 
 def _bench(name: str) -> None:

@@ -114,28 +114,56 @@ def login(client: Client, identifier: str, password: str = PASSWORD):
     return client.post("/accounts/login/", {"username": identifier, "password": password})
 
 
-@pytest.fixture
-def org(surabaya) -> Pemda:
-    """Kota Surabaya with the personas' organisation (tests/personas.py), imported the way
-    an admin imports it; every persona's account has the test password."""
+def personas_import() -> None:
+    """Import the personas' organisation (tests/personas.py) into the current schema, the
+    way an admin imports it, and give every persona's account the test password."""
     from core.importing.tabular import write_csv
     from core.org.imports import people_import
     from tests import personas
 
+    for kind, rows in (
+        ("units", personas.UNITS),
+        ("positions", personas.POSITIONS),
+        ("employees", personas.EMPLOYEES),
+    ):
+        report = people_import(kind=kind, data=write_csv(rows[0], rows[1:]), filename=f"{kind}.csv")
+        assert report.written, report.errors
+    for user in User.objects.filter(nip__in=personas.EVERYONE):
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+
+
+@pytest.fixture
+def org(surabaya) -> Pemda:
+    """Kota Surabaya with the personas' organisation (see ``personas_import``)."""
     with surabaya:
-        for kind, rows in (
-            ("units", personas.UNITS),
-            ("positions", personas.POSITIONS),
-            ("employees", personas.EMPLOYEES),
-        ):
-            report = people_import(
-                kind=kind, data=write_csv(rows[0], rows[1:]), filename=f"{kind}.csv"
-            )
-            assert report.written, report.errors
-        for user in User.objects.filter(nip__in=personas.EVERYONE):
-            user.set_password(PASSWORD)
-            user.save(update_fields=["password"])
+        personas_import()
     return surabaya
+
+
+@pytest.fixture
+def gaps(org) -> Pemda:
+    """A gap of two kinds closed or opened: the analysts' position gets a norma waktu, and a
+    new bidang of BKPSDMD has nobody to head it."""
+    from core.org.models import ActivityNorm, Position, Unit
+    from core.org.tree import org_refresh_all
+
+    with org:
+        ActivityNorm.objects.create(
+            position=Position.objects.get(code="ANALIS"),
+            name="Menyusun analisis jabatan",
+            output_unit="Dokumen",
+            minutes_per_unit=300,
+            yearly_volume=100,
+        )
+        Unit.objects.create(
+            code="BKPSDMD.2",
+            name="Bidang Mutasi",
+            kind="BIDANG",
+            parent=Unit.objects.get(code="BKPSDMD"),
+        )
+        org_refresh_all()
+    return org
 
 
 @pytest.fixture

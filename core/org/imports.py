@@ -253,7 +253,6 @@ class PositionImporter(Importer):
         units = set(Unit.objects.values_list("code", flat=True))
         for record in records:
             _violations(self, report, record, rules.code_violations(record.get("code", "")))
-        for record in records:
             if record.get("unit") and record["unit"] not in units:
                 self.reject(
                     report,

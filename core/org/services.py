@@ -82,10 +82,6 @@ def _audit_change(*, action, instance, fields, before: dict, by) -> None:
         audit_record(action=action, obj=instance, before=old, after=new, by=by)
 
 
-def _code_taken(model, code: str, instance) -> bool:
-    return model.objects.filter(code=code).exclude(pk=instance.pk).exists()
-
-
 def _locked(instance):
     """Take the Pemda's org lock, then read the record afresh: what the caller loaded may
     have changed while this edit waited for another (its unit, its stored atasan)."""
@@ -95,10 +91,17 @@ def _locked(instance):
     return instance
 
 
-def _code_checked(instance, data: Mapping) -> list[Violation]:
-    """The code rule for a new code (a code stored before the rule stays editable)."""
+def _code_checked(instance, data: Mapping, *, taken: str) -> list[Violation]:
+    """A unit's or position's code: the code rule for a new code (one stored before the
+    rule stays editable), and no other record of the kind may hold it (``taken`` says so,
+    with %(code)s)."""
     code = data.get("code", instance.code)
-    return rules.code_violations(code) if instance.pk is None or code != instance.code else []
+    violations = []
+    if instance.pk is None or code != instance.code:
+        violations += rules.code_violations(code)
+    if type(instance).objects.filter(code=code).exclude(pk=instance.pk).exists():
+        violations.append(Violation("code", taken % {"code": code}, conflict=True))
+    return violations
 
 
 # --- Units --------------------------------------------------------------------------------
@@ -113,21 +116,13 @@ def unit_update(*, unit: Unit, data: Mapping, by) -> Unit:
     unit = _locked(unit)
     before = _snapshot(unit, UNIT_FIELDS) if unit.pk else {}
     old = (unit.parent_id, unit.code, unit.kind)
-    violations = _code_checked(unit, data)
+    violations = _code_checked(unit, data, taken=_("A unit with code %(code)s already exists."))
     _assign(unit, data, UNIT_FIELDS)
     parent_of = dict(Unit.objects.values_list("id", "parent_id"))
     parent_of[unit.pk] = unit.parent_id
     violations += rules.unit_parent_violations(
         unit=unit.pk, parent=unit.parent_id, parent_of=parent_of
     )
-    if _code_taken(Unit, unit.code, unit):
-        violations.append(
-            Violation(
-                "code",
-                _("A unit with code %(code)s already exists.") % {"code": unit.code},
-                conflict=True,
-            )
-        )
     rules.violations_raise(violations)
     units_before = Units.load()
     is_new = unit.pk is None
@@ -156,19 +151,13 @@ def position_update(*, position: Position, data: Mapping, by) -> Position:
     position = _locked(position)
     before = _snapshot(position, POSITION_FIELDS) if position.pk else {}
     old = (position.jenis, position.kelas_jabatan, position.code)
-    violations = _code_checked(position, data)
+    violations = _code_checked(
+        position, data, taken=_("A position with code %(code)s already exists.")
+    )
     _assign(position, data, POSITION_FIELDS)
     violations += rules.position_violations(
         {name: getattr(position, name) for name in ("jenis", "jenjang", "kelas_jabatan")}
     )
-    if _code_taken(Position, position.code, position):
-        violations.append(
-            Violation(
-                "code",
-                _("A position with code %(code)s already exists.") % {"code": position.code},
-                conflict=True,
-            )
-        )
     rules.violations_raise(violations)
     is_new = position.pk is None
     position.save()
@@ -212,7 +201,7 @@ def employee_update(*, employee: Employee, data: Mapping, by) -> Employee:
     is_new = employee.pk is None
     before = _snapshot(employee, EMPLOYEE_FIELDS) if not is_new else {}
     old_place = (employee.unit_id, employee.position_id, employee.is_active)
-    was_active = employee.is_active if not is_new else True
+    old_login = (employee.name, employee.email, employee.is_active)
     data = dict(data)
     violations = []
     if not is_new and "".join(str(data.pop("nip", employee.nip)).split()) != employee.nip:
@@ -232,14 +221,26 @@ def employee_update(*, employee: Employee, data: Mapping, by) -> Employee:
                     conflict=True,
                 )
             )
+    new_email = is_new or employee.email != old_login[1]
     violations += rules.employee_violations(
         {name: getattr(employee, name) for name in ("status", "golongan", "tmt_jabatan", "email")},
         today=today,
-        email_held_by_another=email_held_by_another(employee.email, nip=employee.nip),
+        email_held_by_another=new_email and email_held_by_another(employee.email, nip=employee.nip),
     )
     rules.violations_raise(violations)
     employee.save()
-    employee_account_sync(employee=employee, was_active=was_active)
+    # The NIP login carries the name and the email, and closes when the person leaves.
+    if (
+        is_new
+        or employee.user_id is None
+        or old_login
+        != (
+            employee.name,
+            employee.email,
+            employee.is_active,
+        )
+    ):
+        employee_account_sync(employee=employee, was_active=is_new or old_login[2])
     if is_new or old_place != (employee.unit_id, employee.position_id, employee.is_active):
         org_refresh(
             OrgChange(employees={employee.pk}, head_units={old_place[0], employee.unit_id} - {None})

@@ -63,13 +63,9 @@ def committed(django_db_setup, django_db_blocker):
 def sidoarjo(committed):
     """A Pemda with the personas' organisation (tests/personas.py), committed; its schema
     is dropped when the package is done."""
-    from core.accounts.models import User
-    from core.importing.tabular import write_csv
-    from core.org.imports import people_import
     from core.org.models import ActivityNorm, Position
     from tenants.services import pemda_provision, pemda_request
-    from tests import personas
-    from tests.conftest import PASSWORD
+    from tests.conftest import PASSWORD, personas_import
 
     request = pemda_request(
         region_code=REGION,
@@ -82,18 +78,7 @@ def sidoarjo(committed):
     try:
         assert pemda.status == "active", pemda.error
         with pemda:
-            for kind, rows in (
-                ("units", personas.UNITS),
-                ("positions", personas.POSITIONS),
-                ("employees", personas.EMPLOYEES),
-            ):
-                report = people_import(
-                    kind=kind, data=write_csv(rows[0], rows[1:]), filename=f"{kind}.csv"
-                )
-                assert report.written, report.errors
-            for user in User.objects.filter(nip__in=personas.EVERYONE):
-                user.set_password(PASSWORD)
-                user.save(update_fields=["password"])
+            personas_import()
             for code, minutes in (("ANALIS", 300), ("KASUB", 120), ("PENGADMIN", 90)):
                 ActivityNorm.objects.create(
                     position=Position.objects.get(code=code),

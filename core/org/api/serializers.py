@@ -27,6 +27,15 @@ from core.org.ranks import (
 from core.org.rules import kelas_jabatan_message
 
 UNIT_MISSING = gettext_lazy("Unit %(code)s does not exist in this Pemda.")
+# A unit's or a position's code and name; unique codes are a rule of the service (409).
+CODE_AND_NAME = {
+    "code": {
+        "validators": [],
+        "min_length": 1,
+        "help_text": "Unique in the Pemda (409 when taken); no “/”, no invisible characters.",
+    },
+    "name": {"min_length": 1},
+}
 
 
 class CodeField(serializers.SlugRelatedField):
@@ -87,16 +96,7 @@ class UnitSerializer(serializers.ModelSerializer):
         model = Unit
         fields = ["id", "code", "name", "kind", "parent", "opd", "depth"]
         read_only_fields = ["depth"]
-        # Unique codes are a rule of the service (409 when taken).
-        extra_kwargs = {
-            "code": {
-                "validators": [],
-                "min_length": 1,
-                "help_text": "Unique in the Pemda (409 when taken); no “/”, no invisible "
-                "characters.",
-            },
-            "name": {"min_length": 1},
-        }
+        extra_kwargs = CODE_AND_NAME
 
 
 # --- Positions ----------------------------------------------------------------------------
@@ -128,16 +128,7 @@ class PositionSerializer(serializers.ModelSerializer):
             "unit_name",
             "opd",
         ]
-        # Unique codes are a rule of the service (409 when taken).
-        extra_kwargs = {
-            "code": {
-                "validators": [],
-                "min_length": 1,
-                "help_text": "Unique in the Pemda (409 when taken); no “/”, no invisible "
-                "characters.",
-            },
-            "name": {"min_length": 1},
-        }
+        extra_kwargs = CODE_AND_NAME
 
 
 # --- Employees ----------------------------------------------------------------------------

@@ -77,7 +77,9 @@ def test_a_job_whose_worker_died_is_closed_and_a_lost_one_sent_again(
         dead.refresh_from_db()
         alive.refresh_from_db()
         assert (dead.status, alive.status) == (ImportStatus.FAILED, ImportStatus.RUNNING)
-        assert "stopped" in dead.report["errors"][0]["message"] or dead.report["errors"]
+        assert dead.report["errors"][0]["message"] == (
+            "Proses yang mengimpor berkas ini berhenti; unggah berkas sekali lagi."
+        )
         assert sent == [lost.pk]
 
 

@@ -9,6 +9,7 @@ from core.accounts.models import Role, User
 from core.importing.tabular import read_table, write_csv, write_xlsx
 from core.org.imports import people_import
 from core.org.models import Employee, Position, Unit
+from tests import personas
 
 pytestmark = pytest.mark.django_db
 
@@ -19,14 +20,7 @@ UNITS = [
     ["BKPSDMD.1", "Bidang Pengembangan Kompetensi", "BKPSDMD", "Bidang"],
     ["BKPSDMD.1.1", "Subbidang Diklat", "BKPSDMD.1", "seksi"],
 ]
-POSITIONS = [
-    ["Kode Jabatan", "Nama Jabatan", "Jenis Jabatan", "Jenjang", "Kelas Jabatan", "Kode Unit"],
-    ["SEKDA", "Sekretaris Daerah", "JPT Madya", "", 16, "SETDA"],
-    ["KABAN", "Kepala Badan", "JPT Pratama", "", 14, "BKPSDMD"],
-    ["KABID", "Kepala Bidang", "Administrator", "", 11, "BKPSDMD.1"],
-    ["KASUB", "Kepala Subbidang", "Pengawas", "", 9, "BKPSDMD.1.1"],
-    ["ANALIS", "Analis SDM Aparatur", "Fungsional", "Ahli Pertama", 8, "BKPSDMD.1.1"],
-]
+POSITIONS = personas.POSITIONS[:6]  # the BKPSDMD and Setda posts of the personas
 EMPLOYEES = [
     [
         "NIP",

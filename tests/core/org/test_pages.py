@@ -9,7 +9,6 @@ from django.utils import translation
 from core.accounts.models import User
 from core.org.access import scope_description
 from core.org.models import ActivityNorm, Employee, Position, Unit
-from core.org.tree import org_refresh_all
 from tests.factories import UnitFactory
 from tests.personas import (
     ANALIS,
@@ -82,27 +81,6 @@ def test_the_head_of_an_opd_sees_the_counts_of_their_opd(people):
 
 
 # --- The lists the home page links to -------------------------------------------------------
-
-
-@pytest.fixture
-def gaps(org):
-    """A norma waktu for the analysts' position and a bidang nobody heads."""
-    with org:
-        ActivityNorm.objects.create(
-            position=Position.objects.get(code="ANALIS"),
-            name="Menyusun analisis jabatan",
-            output_unit="Dokumen",
-            minutes_per_unit=300,
-            yearly_volume=100,
-        )
-        Unit.objects.create(
-            code="BKPSDMD.2",
-            name="Bidang Mutasi",
-            kind="BIDANG",
-            parent=Unit.objects.get(code="BKPSDMD"),
-        )
-        org_refresh_all()
-    return org
 
 
 def test_missing_email_lists_only_employees_without_one(people):

@@ -176,5 +176,5 @@ def test_an_edit_that_moves_nobody_refreshes_nothing(org, django_assert_max_num_
     with org:
         admin = User.objects.get(username="admin")
         employee = Employee.objects.get(nip=ANALIS)
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(8):
             services.employee_update(employee=employee, data={"phone": "0812"}, by=admin)

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.org.models import ActivityNorm, Employee, Position, Unit
+from core.org.models import Employee, Position
 from core.org.tree import org_refresh_all
 from tests.factories import EmployeeFactory
 from tests.personas import (
@@ -145,29 +145,14 @@ def test_those_without_the_overview_get_no_chart(people, persona):
 
 
 @pytest.fixture
-def gaps(org):
-    """Data with a gap of each kind fixed or opened: Rudi gets an email, the analysts'
-    position gets a norma waktu, and a new bidang of BKPSDMD has nobody to head it."""
-    with org:
+def gaps_and_email(gaps):
+    """The shared gaps (tests/conftest.py), and Rudi gets an email."""
+    with gaps:
         Employee.objects.filter(nip=ANALIS).update(email="rudi@surabaya.go.id")
-        ActivityNorm.objects.create(
-            position=Position.objects.get(code="ANALIS"),
-            name="Menyusun analisis jabatan",
-            output_unit="Dokumen",
-            minutes_per_unit=300,
-            yearly_volume=100,
-        )
-        Unit.objects.create(
-            code="BKPSDMD.2",
-            name="Bidang Mutasi",
-            kind="BIDANG",
-            parent=Unit.objects.get(code="BKPSDMD"),
-        )
-        org_refresh_all()
-    return org
+    return gaps
 
 
-@pytest.mark.usefixtures("gaps")
+@pytest.mark.usefixtures("gaps_and_email")
 @pytest.mark.parametrize(
     ("persona", "emails", "norms", "heads"),
     [
