@@ -19,6 +19,10 @@ from django.utils.translation import gettext as _
 
 from core.importing.tabular import FORMULA_PREFIXES
 
+# Control characters (NUL and the like) are never data, and PostgreSQL cannot store NUL.
+# Tabs and line breaks are whitespace: text() turns them into single spaces first.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
 
 class CellError(ValueError):
     """A cell that cannot be read as its column's value; the message is for the user."""
@@ -44,6 +48,13 @@ def text(max_length: int, *, required: bool = True) -> Callable:
             result = str(int(value))  # Excel turns codes like 101 into 101.0
         else:
             result = " ".join(str(value).split())
+        if _CONTROL.search(result):
+            raise CellError(
+                _(
+                    "This cell holds a control character (such as NUL) that is not text; "
+                    "type it again."
+                )
+            )
         if result.startswith("'") and result[1:2] in FORMULA_PREFIXES:
             result = result[1:]  # the guard our CSV export adds to "+62…", "=…": not data
         if not result and required:
@@ -110,7 +121,7 @@ def date(value):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    raw = str(value).strip()
+    raw = _CONTROL.sub("", str(value)).strip()
     for fmt in DATE_FORMATS:
         try:
             return datetime.datetime.strptime(raw, fmt).date()

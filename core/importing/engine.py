@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.accounts.models import Role
 from core.importing.columns import CellError, Column
+from core.importing.limits import DEFAULT_LIMITS, ReadLimits
 from core.importing.report import ImportReport
 from core.importing.tabular import TableError, read_table
 
@@ -84,8 +85,8 @@ def importers_for(user) -> list[Importer]:
     return [importer for importer in importers_all() if importer.may_import(user)]
 
 
-def _records(importer: Importer, data: bytes, filename: str, report, progress) -> list[dict]:
-    headers, rows = read_table(data, filename)
+def _records(importer: Importer, data: bytes, filename: str, report, progress, limits):
+    headers, rows = read_table(data, filename, limits)
     index = {}
     for column in importer.columns:
         if column.key in headers:
@@ -121,6 +122,7 @@ def table_import(
     filename: str,
     good_rows_only: bool = False,
     progress: Callable[[int], None] | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> ImportReport:
     """Check every row of the file, then write all of it in one transaction, or nothing.
 
@@ -132,7 +134,7 @@ def table_import(
     importer = importer_get(kind)
     report = ImportReport(kind=kind)
     try:
-        records = _records(importer, data, filename, report, progress)
+        records = _records(importer, data, filename, report, progress, limits)
     except TableError as exc:
         report.file_error("", str(exc))
         return report

@@ -6,10 +6,18 @@ total and per column), so a file of a million bad cells makes a small report.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 FILE_ROW = 1  # problems with the file itself (its header row, its format) are reported here
 MAX_KEPT_ERRORS = 1000
+MAX_QUOTED = 100
+MAX_MESSAGE = 500
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    return _CONTROL.sub("", str(text))
 
 
 @dataclass
@@ -36,6 +44,10 @@ class ImportReport:
     unusable: bool = False
 
     def error(self, row: int, column: str, message: str) -> None:
+        # A message may quote the file (a value, a header); what it quotes is cut short and
+        # loses its control characters (PostgreSQL cannot store NUL in the report).
+        column = printable(column)[:MAX_QUOTED]
+        message = printable(message)[:MAX_MESSAGE]
         self.error_count += 1
         self.bad_row_numbers.add(row)
         self.errors_by_column[column] = self.errors_by_column.get(column, 0) + 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from contextlib import nullcontext
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,24 +24,30 @@ from django.utils.translation import gettext as _
 from core.audit.services import audit_record
 from core.importing import audit as actions
 from core.importing.engine import table_import
+from core.importing.limits import DEFAULT_LIMITS, ReadLimits
 from core.importing.models import ImportJob, ImportStatus
+from core.importing.report import printable
 from core.importing.tabular import table_row_count
 
 logger = logging.getLogger(__name__)
 
-# Files up to this many rows (and bytes) are imported during the request; larger ones on a
-# worker. The byte bound decides without reading the file (a workbook may declare a wrong
-# size): 2,000 rows of employees are about 130 KB in .xlsx and 150 KB in .csv.
+# Files up to this many bytes and rows are imported during the request; others on a
+# worker, which shows progress. A larger file is not even counted in the request: its
+# size is unknown until it is unpacked. 2,000 rows of employees are about 130 KB in .xlsx
+# and 150 KB in .csv.
 SYNCHRONOUS_MAX_ROWS = 2000
 SYNCHRONOUS_MAX_BYTES = 256 * 1024
+# A file read during the request must be read within this time (a worker has longer).
+SYNCHRONOUS_LIMITS = replace(DEFAULT_LIMITS, seconds=20.0)
 
 
 def import_job_create(
     *, kind: str, filename: str, data: bytes, by, good_rows_only: bool = False
 ) -> ImportJob:
     """Store the file and record the job; run it now if small, else on a worker."""
-    safe_name = Path(filename).name[-200:]
-    rows = table_row_count(data, safe_name)  # before storing: nothing is left behind
+    safe_name = printable(Path(filename).name)[-200:] or "import"
+    # Counted before storing, so nothing is left behind if counting fails.
+    rows = table_row_count(data, safe_name) if len(data) <= SYNCHRONOUS_MAX_BYTES else None
     stored = default_storage.save(
         f"imports/{connection.schema_name}/{uuid.uuid4().hex}-{safe_name}", ContentFile(data)
     )
@@ -52,9 +59,8 @@ def import_job_create(
         created_by=by,
         total_rows=rows or 0,
     )
-    small = rows is not None and rows <= SYNCHRONOUS_MAX_ROWS
-    if small and len(data) <= SYNCHRONOUS_MAX_BYTES:
-        import_job_run(job_id=job.pk)
+    if rows is not None and rows <= SYNCHRONOUS_MAX_ROWS:
+        import_job_run(job_id=job.pk, limits=SYNCHRONOUS_LIMITS)
         job.refresh_from_db()
     else:
         from core.importing.tasks import import_job_run_task
@@ -74,7 +80,7 @@ def import_job_rerun_good_rows(*, job: ImportJob, by) -> ImportJob:
     )
 
 
-def import_job_run(*, job_id: int) -> ImportJob:
+def import_job_run(*, job_id: int, limits: ReadLimits = DEFAULT_LIMITS) -> ImportJob:
     """Run a queued job once (compare-and-set queued → running), recording the outcome."""
     if not ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
         status=ImportStatus.RUNNING, started_at=timezone.now()
@@ -88,6 +94,9 @@ def import_job_run(*, job_id: int) -> ImportJob:
     try:
         with default_storage.open(job.path) as handle:
             data = handle.read()
+        if not job.total_rows:  # for the progress bar; not counted during the request
+            job.total_rows = table_row_count(data, job.filename) or 0
+            ImportJob.objects.filter(pk=job_id).update(total_rows=job.total_rows)
         # Inside a request's transaction, a savepoint keeps it usable after a failure; on a
         # worker there is none, and progress must commit as it goes.
         with transaction.atomic() if connection.in_atomic_block else nullcontext():
@@ -97,6 +106,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
                 filename=job.filename,
                 good_rows_only=job.good_rows_only,
                 progress=progress,
+                limits=limits,
             )
     except Exception as exc:  # recorded for the admin; the upload itself is kept
         return _job_failed(job, exc)

@@ -6,99 +6,145 @@ text the cell shows and written back so that neither Excel nor LibreOffice evalu
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import io
-import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext as _
 
+from core.importing.limits import DEFAULT_LIMITS, Budget, ReadLimits, TableError
+from core.importing.xlsx import Workbook, _column_letters
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-MAX_ROWS = 200_000
 
 
-class TableError(ValueError):
-    """The file cannot be read as a table; the message is for the user."""
+def read_table(
+    data: bytes, filename: str, limits: ReadLimits = DEFAULT_LIMITS
+) -> tuple[list[str], Iterator[tuple[int, list]]]:
+    """Return the header row and an iterator of (spreadsheet row number, cells).
 
-
-def read_table(data: bytes, filename: str) -> tuple[list[str], Iterator[tuple[int, list]]]:
-    """Return the header row and an iterator of (spreadsheet row number, cells)."""
+    Both formats are read as a stream, checking ``limits`` as they go: the iterator raises
+    :class:`TableError` the moment the file passes one."""
     suffix = Path(filename).suffix.lower()
     if suffix == ".xlsx":
-        return _read_xlsx(data)
+        return _read_xlsx(data, limits)
     if suffix == ".csv":
-        return _read_csv(data)
+        return _read_csv(data, limits)
     raise TableError(
         _("Only .xlsx and .csv files can be imported; %(name)s is neither.") % {"name": filename}
     )
 
 
-def _read_xlsx(data: bytes):
-    from openpyxl import load_workbook
-
-    try:
-        # data_only=False: a formula cell gives its text ("=SUM(A1)"), never a computed value.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:
-        raise TableError(_("The file is not a readable Excel workbook (.xlsx).")) from None
-    sheet = workbook.worksheets[0]
+def _read_xlsx(data: bytes, limits: ReadLimits):
     # Read to the last row there is, not to the size the writer declared (<dimension>):
-    # some tools write a wrong one, and openpyxl would stop there.
-    sheet.reset_dimensions()
-    rows = sheet.iter_rows(values_only=True)
+    # some tools write a wrong one.
+    rows = Workbook(data, limits).rows()
     try:
-        header = next(rows)
+        _number, header = next(rows)
     except StopIteration:
         raise TableError(_("The first sheet is empty.")) from None
-    return _headers(header), _numbered(rows)
+    return _headers(header), _data_rows(rows)
 
 
-def _decode(data: bytes) -> str:
+def _encoding(data: bytes) -> str:
     """Excel saves CSV as UTF-8 (with or without BOM), "Unicode text" (UTF-16) or the
-    Windows code page; latin-1 is the last resort because it accepts any byte."""
+    Windows code page; latin-1 is the last resort because it accepts any byte. Checked a
+    chunk at a time, so no decoded copy of the whole file is made."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        return "utf-16"
+    view = memoryview(data)
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return data.decode(encoding)
+            for start in range(0, len(data), 1024 * 1024):
+                decoder.decode(view[start : start + 1024 * 1024])
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
-    raise TableError(_("The file's text encoding cannot be read; save it as CSV UTF-8."))
+        return encoding
+    return "latin-1"
 
 
-def _read_csv(data: bytes):
-    # Old Mac files end lines with CR alone; the csv module wants them normalised.
-    text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
-    sample = text[:4096]
+class _Lines:
+    """The lines of a CSV file for the csv module, each at most ``line_chars`` long and at
+    most ``lines_per_row`` for one row (quoted text may hold line breaks)."""
+
+    def __init__(self, stream, limits: ReadLimits):
+        self.stream = stream
+        self.limits = limits
+        self.since_row = 0
+
+    def __iter__(self):
+        while line := self.stream.readline(self.limits.line_chars + 1):
+            self.since_row += 1
+            if len(line) > self.limits.line_chars or self.since_row > self.limits.lines_per_row:
+                raise TableError(
+                    _(
+                        "A row of the file is longer than %(max)s characters; check that it "
+                        "is a table saved as CSV."
+                    )
+                    % {"max": intcomma(self.limits.line_chars)}
+                )
+            yield line
+
+
+def _read_csv(data: bytes, limits: ReadLimits):
+    encoding = _encoding(data)
+    sample = data[:4096].decode(encoding, errors="ignore")
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    # newline=None: old Mac files end lines with CR alone; the csv module wants "\n".
+    lines = _Lines(io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline=None), limits)
+    reader = csv.reader(lines, dialect)
+    budget = Budget(limits)
+
+    def records():
+        number = 1
+        try:
+            for cells in reader:
+                lines.since_row = 0
+                budget.cells_read(len(cells))
+                budget.row_width(len(cells), number)
+                for position, cell in enumerate(cells, start=1):
+                    budget.cell_length(len(cell), f"{_column_letters(position)}{number}")
+                number += 1
+                yield cells
+        except csv.Error as exc:
+            raise TableError(
+                _("Row %(row)s cannot be read as CSV: %(reason)s") % {"row": number, "reason": exc}
+            ) from None
+
+    rows = records()
     try:
-        header = next(reader)
+        header = next(rows)
     except StopIteration:
         raise TableError(_("The file is empty.")) from None
-    return _headers(header), _numbered(reader)
+    return _headers(header), _data_rows(enumerate(rows, start=2), limits)
 
 
 def _headers(cells: Iterable) -> list[str]:
     return [" ".join(str(cell).split()).lower() if cell is not None else "" for cell in cells]
 
 
-def _numbered(rows: Iterable) -> Iterator[tuple[int, list]]:
-    for number, cells in enumerate(rows, start=2):
-        if number > MAX_ROWS + 1:
-            raise TableError(
-                _("The file has more than %(max)s rows.") % {"max": intcomma(MAX_ROWS)}
-            )
-        cells = list(cells)
+def _data_rows(rows: Iterable, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[tuple[int, list]]:
+    """The rows with something in them (blank rows between data are common in hand-made
+    sheets), with their spreadsheet numbers; at most ``limits.rows`` of them."""
+    count = 0
+    for number, cells in rows:
         if all(cell is None or str(cell).strip() == "" for cell in cells):
-            continue  # blank rows between data are common in hand-made sheets
+            continue
+        count += 1
+        if count > limits.rows:
+            raise TableError(
+                _("The file has more than %(max)s rows; split it into smaller files.")
+                % {"max": intcomma(limits.rows)}
+            )
         yield number, cells
 
 
@@ -149,12 +195,6 @@ def _csv_safe(value):
     return value
 
 
-# Counting rows reads the sheet's XML as bytes (no parsing); past this much of it the file
-# is large whatever it holds, and the count stops there.
-COUNT_MAX_XML_BYTES = 64 * 1024 * 1024
-_ROW_TAG = re.compile(rb"<(?:[^\s<>/:]+:)?row[\s>]")
-
-
 def table_row_count(data: bytes, filename: str) -> int | None:
     """An estimate of the data rows (blank rows included), for the progress bar and to
     decide whether a file is small enough to import during the request; None when it is
@@ -163,25 +203,8 @@ def table_row_count(data: bytes, filename: str) -> int | None:
     that cannot be read counts 0: the import then says what is wrong with it."""
     if Path(filename).suffix.lower() == ".xlsx":
         try:
-            rows = _xlsx_rows(data)
-        except Exception:  # damaged, encrypted, unknown compression …: the parser explains
+            rows = Workbook(data, DEFAULT_LIMITS).row_tags()
+        except Exception:  # damaged, a zip bomb, unknown compression …: the reader explains
             return 0
         return None if rows is None else max(0, rows - 1)
     return max(0, data.count(b"\n") - 1 + (0 if data.endswith(b"\n") else 1))
-
-
-def _xlsx_rows(data: bytes) -> int | None:
-    from openpyxl import load_workbook
-
-    # openpyxl reads only the workbook's index here, to name the first sheet's file.
-    path = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]._worksheet_path
-    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(path.lstrip("/")) as sheet:
-        rows, read, tail = 0, 0, b""
-        while chunk := sheet.read(1024 * 1024):
-            window = tail + chunk
-            rows += len(_ROW_TAG.findall(window)) - len(_ROW_TAG.findall(tail))
-            tail = window[-256:]
-            read += len(chunk)
-            if read > COUNT_MAX_XML_BYTES:
-                return None
-        return rows

@@ -4,6 +4,7 @@ job; download the template files. Each kind is offered to the users its importer
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +15,9 @@ from core.importing.forms import ImportForm
 from core.importing.models import ImportJob
 from core.importing.services import import_job_create, import_job_rerun_good_rows
 from core.org.access import object_get_for_user
+
+
+ERRORS_PER_PAGE = 100  # a report keeps up to 1,000 (core.importing.report)
 
 
 def _forbidden(request):
@@ -80,7 +84,9 @@ def import_job(request, pk):
     template = (
         "importing/_progress.html" if request.headers.get("HX-Request") else "importing/job.html"
     )
-    return render(request, template, {"job": job, "report": job.report})
+    report = job.report or {}
+    errors = Paginator(report.get("errors", []), ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, template, {"job": job, "report": report, "errors": errors})
 
 
 @login_required
