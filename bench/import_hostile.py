@@ -97,7 +97,9 @@ def varied_200k_by_50(sheet):
         sheet.write(
             b"".join(
                 b'<row r="%d">' % n
-                + b"".join(b"<c><v>%d</v></c>" % (n * 7919 + col * 104729) for col in range(50))
+                + b"".join(
+                    b"<c><v>%d</v></c>" % ((n * 7919 + col * 104729) % 1000) for col in range(50)
+                )
                 + b"</row>"
                 for n in range(start, start + 1000)
             )

@@ -136,6 +136,9 @@ def table_import(
     try:
         records = _records(importer, data, filename, report, progress, limits)
     except TableError as exc:
+        # Refused part-way (a limit passed, a damaged part): the rows checked until then
+        # do not matter; the report says what is wrong with the file, and only that.
+        report = ImportReport(kind=kind)
         report.file_error("", str(exc))
         return report
     if report.unusable:

@@ -203,8 +203,8 @@ def table_row_count(data: bytes, filename: str) -> int | None:
     that cannot be read counts 0: the import then says what is wrong with it."""
     if Path(filename).suffix.lower() == ".xlsx":
         try:
-            rows = Workbook(data, DEFAULT_LIMITS).row_tags()
+            tags = Workbook(data, DEFAULT_LIMITS).tags(max_bytes=64 * 1024 * 1024)
         except Exception:  # damaged, a zip bomb, unknown compression …: the reader explains
             return 0
-        return None if rows is None else max(0, rows - 1)
+        return None if tags is None else max(0, tags[0] - 1)
     return max(0, data.count(b"\n") - 1 + (0 if data.endswith(b"\n") else 1))

@@ -16,7 +16,6 @@ from core.importing.models import ImportJob
 from core.importing.services import import_job_create, import_job_rerun_good_rows
 from core.org.access import object_get_for_user
 
-
 ERRORS_PER_PAGE = 100  # a report keeps up to 1,000 (core.importing.report)
 
 

@@ -41,6 +41,7 @@ RATIO_CHECKED_FROM = MEGABYTE
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]*)")
 _ROW_TAG = re.compile(rb"<(?:[^\s<>/:]+:)?row[\s>]")
+_CELL_TAG = re.compile(rb"<(?:[^\s<>/:]+:)?c[\s>/]")
 
 
 def _unreadable() -> TableError:
@@ -241,22 +242,33 @@ class Workbook:
             self.budget.clock()
         return handler.strings
 
-    def row_tags(self, max_bytes: int = 64 * MEGABYTE) -> int | None:
-        """How many <row> tags the first sheet has, counted in its bytes (no parsing);
-        None past ``max_bytes`` of XML: the sheet is large whatever it holds."""
-        rows, read, tail = 0, 0, b""
+    def tags(self, max_bytes: int | None = None) -> tuple[int, int] | None:
+        """How many <row> and <c> tags the first sheet has, counted in its bytes without
+        parsing them (about 10 times faster than reading them); None past ``max_bytes``."""
+        rows = cells = read = 0
+        tail = b""
         with self._open(self.sheet_path) as sheet:
             while chunk := sheet.read(1024 * 1024):
                 window = tail + chunk
                 rows += len(_ROW_TAG.findall(window)) - len(_ROW_TAG.findall(tail))
+                cells += len(_CELL_TAG.findall(window)) - len(_CELL_TAG.findall(tail))
                 tail = window[-256:]
                 read += len(chunk)
-                if read > max_bytes:
+                if max_bytes is not None and read > max_bytes:
                     return None
-        return rows
+                self.budget.clock()
+        return rows, cells
+
+    def _tags_check(self) -> None:
+        """Refuse a sheet with too many rows or cells before reading any of them."""
+        rows, cells = self.tags()
+        self.budget.row_count(rows - 1)  # the header row is not a data row
+        if cells > self.limits.cells:
+            self.budget.cells_read(cells)
 
     def rows(self) -> Iterator[tuple[int, list]]:
         """(spreadsheet row number, cells) of every row with something in it."""
+        self._tags_check()
         handler = _SheetHandler(self.shared_strings(), self.date_styles(), self.epoch, self.budget)
         for _chunk in self._stream(self.sheet_path, handler):
             yield from handler.drain()

@@ -283,3 +283,17 @@ def test_an_upload_announced_as_larger_than_the_limit_is_refused_before_it_is_re
     assert "25 MB" in response.content.decode()
     with surabaya:
         assert not ImportJob.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_refused_part_way_reports_only_why(surabaya, admin, monkeypatch):
+    monkeypatch.setattr(services, "SYNCHRONOUS_LIMITS", replace(DEFAULT_LIMITS, rows=5))
+    rows = [["bukan-nip", "", "", "", "", ""] for _ in range(8)]
+    with surabaya:
+        job = import_job_create(
+            kind="employees", filename="p.csv", data=write_csv(EMPLOYEE_HEADER, rows), by=admin
+        )
+    assert job.status == ImportStatus.REJECTED and job.report["unusable"]
+    assert [error["message"] for error in job.report["errors"]] == [
+        "The file has more than 5 rows; split it into smaller files."
+    ]
