@@ -18,7 +18,7 @@ def _bad_request(request, message: str, status: int = 400):
     """The API answers in JSON, as its schema says; pages in text."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=status)
-    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    return HttpResponse(message, status=status)
 
 
 class RejectNulMiddleware:
