@@ -2,6 +2,7 @@
 
 import os
 
+from celery.signals import worker_ready
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas_platform.settings")
@@ -9,3 +10,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas_platform.settings")
 app = CeleryApp("sinergi")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Seconds a starting worker waits before looking for work a dead worker left: the server
+# needs a moment to end the dead worker's session (and release what it held).
+RESUME_COUNTDOWN = 3
+
+
+@worker_ready.connect
+def resume_interrupted_work(sender, **kwargs):
+    """A worker that starts, e.g. restarted after ``kill -9``, first hands back what the dead
+    one left half-done: a message it had taken is never delivered again by the database
+    broker, and the next beat may be a minute away (``tenants.tasks``)."""
+    sender.app.send_task("tenants.tasks.pemda_provision_stale_retry", countdown=RESUME_COUNTDOWN)

@@ -1,8 +1,9 @@
 """``make demo`` / ``make stop``: run the whole product on one machine.
 
 ``demo`` writes the demo's settings to ``.env``, migrates, builds the templates, seeds the demo
-Pemda, then runs the web server (gunicorn, port 8000) and a Celery worker until Ctrl-C or
-``make stop``; on the way out it stops what it started, the embedded database included.
+Pemda, then runs the web server (gunicorn, port 8000), a Celery worker and the periodic
+scheduler (Celery beat) until Ctrl-C or ``make stop``, restarting any of them that dies (and
+the embedded database); on the way out it stops what it started, the database included.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -25,11 +28,21 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 RUN_DIR = BASE_DIR / ".run"
 PIDFILE = RUN_DIR / "demo.pid"
 WORKER_PIDFILE = RUN_DIR / "worker.pid"
+BEAT_PIDFILE = RUN_DIR / "beat.pid"
+BEAT_SCHEDULE = RUN_DIR / "celerybeat-schedule"
 ACCESS_LOG = RUN_DIR / "access.log"
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 STEPS = 5
 START_TIMEOUT = 90  # seconds for the worker and the web server to come up
+# A child that dies is restarted after RESTART_BASE seconds, doubling (up to RESTART_MAX)
+# for each further death in a row that came within QUICK_DEATH seconds of its start; after
+# MAX_QUICK_DEATHS of those it is not restarted again (it would only die again).
+RESTART_BASE = 1.0
+RESTART_MAX = 30.0
+QUICK_DEATH = 30.0
+MAX_QUICK_DEATHS = 5
+DB_CHECK_INTERVAL = 5.0  # seconds between looks at the embedded database
 # Settings of the environment `make demo` ran in that commands typed later need in order to
 # reach the same database and accounts; kept in .env only when set for that run.
 PASSED_ON = ("DATABASE_URL", "CELERY_BROKER_URL", "PLATFORM_DOMAIN", "DEMO_PASSWORD")
@@ -113,8 +126,10 @@ def _banner(port: str) -> None:
 
 
 def _spawn(command: list[str]) -> subprocess.Popen:
+    """Start a child in its own session: Ctrl-C reaches only this process, which then stops
+    the children itself (instead of each one racing to shut down on its own)."""
     program, *args = command
-    return subprocess.Popen([str(BIN / program), *args], cwd=BASE_DIR)
+    return subprocess.Popen([str(BIN / program), *args], cwd=BASE_DIR, start_new_session=True)
 
 
 def _web_healthy(url: str) -> bool:
@@ -123,6 +138,145 @@ def _web_healthy(url: str) -> bool:
             return response.status == 200
     except (urllib.error.URLError, OSError):
         return False
+
+
+def web_workers(environ=None, cpus: int | None = None) -> int:
+    """Gunicorn's web processes: ``WEB_CONCURRENCY`` if set, else (2 × cores) + 1, gunicorn's
+    own advice (a process waits on the database about as long as it computes)."""
+    environ = os.environ if environ is None else environ
+    value = environ.get("WEB_CONCURRENCY", "").strip()
+    if value:
+        if not value.isdigit() or int(value) < 1:
+            raise ImproperlyConfigured(
+                f"WEB_CONCURRENCY must be a whole number of web processes, at least 1; "
+                f"it is {value!r}."
+            )
+        return int(value)
+    if cpus is None:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return 2 * (cpus or 1) + 1
+
+
+def exit_description(code: int) -> str:
+    """'exit 1', or 'exit -9, SIGKILL' for a child ended by a signal."""
+    if code < 0:
+        try:
+            return f"exit {code}, {signal.Signals(-code).name}"
+        except ValueError:
+            pass
+    return f"exit {code}"
+
+
+def restart_delay(quick_deaths: int) -> float | None:
+    """Seconds before restarting a child after ``quick_deaths`` quick deaths in a row (0 for
+    one that had run a while): RESTART_BASE, then doubling; None: give up on it."""
+    if quick_deaths >= MAX_QUICK_DEATHS:
+        return None
+    return min(RESTART_BASE * 2 ** max(quick_deaths - 1, 0), RESTART_MAX)
+
+
+def _say(text: str) -> None:
+    print(f"[demo] {text}", flush=True)
+
+
+@dataclass
+class Child:
+    """One supervised process. ``essential``: the demo is of no use without it (the web
+    server), so the demo stops if it cannot be kept up; the others are given up alone."""
+
+    name: str
+    command: list[str]
+    essential: bool = False
+    process: subprocess.Popen | None = None
+    started_at: float = 0.0
+    quick_deaths: int = 0
+    restart_at: float | None = None
+    given_up: bool = False
+
+
+@dataclass
+class Supervisor:
+    """Keep the demo's processes running: one that dies is restarted, saying so, and the
+    others are left alone (before, one death stopped everything, the database included)."""
+
+    children: list[Child]
+    spawn: Callable[[list[str]], subprocess.Popen] = field(default=lambda command: _spawn(command))
+    clock: Callable[[], float] = time.monotonic
+
+    def start(self) -> None:
+        for child in self.children:
+            self._start(child)
+
+    def _start(self, child: Child) -> None:
+        child.process = self.spawn(child.command)
+        child.started_at = self.clock()
+        child.restart_at = None
+
+    def check(self) -> bool:
+        """One look at every child; False when an essential one is given up (stop the demo)."""
+        now = self.clock()
+        for child in self.children:
+            if child.given_up:
+                continue
+            if child.restart_at is not None:
+                if now >= child.restart_at:
+                    self._start(child)
+                    _say(f"{child.name} restarted (pid {child.process.pid})")
+                continue
+            code = child.process.poll()
+            if code is None:
+                continue
+            quick = now - child.started_at < QUICK_DEATH
+            child.quick_deaths = child.quick_deaths + 1 if quick else 0
+            delay = restart_delay(child.quick_deaths)
+            if delay is not None:
+                child.restart_at = now + delay
+                _say(f"{child.name} stopped ({exit_description(code)}); restarting in {delay:g} s")
+                continue
+            child.given_up = True
+            _say(
+                f"{child.name} stopped ({exit_description(code)}), {child.quick_deaths} times in "
+                f"a row within {QUICK_DEATH:g} s of starting; not restarting it"
+                + ("; stopping the demo" if child.essential else " (the rest keeps running)")
+            )
+            if child.essential:
+                return False
+        return True
+
+    def stop(self) -> None:
+        running = [c.process for c in self.children if c.process and c.process.poll() is None]
+        for process in running:
+            process.terminate()
+        for process in running:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _db_running() -> bool:
+    """Whether the database the demo uses is up; an external one (DATABASE_URL) is not ours
+    to watch or restart."""
+    if os.environ.get("DATABASE_URL"):
+        return True
+    from saas_platform import embedded_db
+
+    return embedded_db.is_running()
+
+
+def _db_restart() -> bool:
+    """Start the embedded database again; False (and why) if it did not start."""
+    from saas_platform import embedded_db
+
+    _say("the embedded database stopped; restarting it")
+    try:
+        embedded_db.ensure_running()
+    except Exception as exc:  # noqa: BLE001 - say why; the caller tries again or gives up
+        _say(f"the embedded database did not start: {str(exc).strip().splitlines()[0]}")
+        return False
+    _say("the embedded database restarted")
+    return True
 
 
 def demo() -> int:
@@ -150,16 +304,35 @@ def demo() -> int:
     except KeyboardInterrupt:
         print("\nmake demo: interrupted; `make stop` stops the embedded database", file=sys.stderr)
         return 130
-    _step(5, "Starting the Celery worker and the web server ...")
+    _step(5, "Starting the Celery worker, the scheduler (beat) and the web server ...")
     return _serve(bind, port)
 
 
-def _serve(bind: str, port: str) -> int:
-    """Run the worker and the web server until Ctrl-C or `make stop`.
+def _children(bind: str, port: str) -> list[Child]:
+    """The worker, the periodic scheduler and the web server, started quietly (no Celery
+    banner, no gunicorn start-up lines, the access log in a file)."""
+    worker = [
+        "celery", "-A", "saas_platform", "--quiet", "worker", "-l", "warning",
+        "--concurrency", "2", "--pidfile", str(WORKER_PIDFILE),
+    ]  # fmt: skip
+    beat = [
+        "celery", "-A", "saas_platform", "--quiet", "beat", "-l", "warning",
+        "--schedule", str(BEAT_SCHEDULE), "--pidfile", str(BEAT_PIDFILE),
+    ]  # fmt: skip
+    web = [
+        "gunicorn", "saas_platform.wsgi", "--bind", f"{bind}:{port}",
+        "--workers", str(web_workers()), "--threads", "4", "--graceful-timeout", "5",
+        "--log-level", "warning", "--access-logfile", str(ACCESS_LOG),
+    ]  # fmt: skip
+    return [Child("worker", worker), Child("beat", beat), Child("web", web, essential=True)]
 
-    Both are started quietly (no Celery banner, no gunicorn start-up lines, the access log in
-    a file) and the banner is printed only once the worker has started and the web server
-    answers its health check, so that it is the last thing on the screen.
+
+def _serve(bind: str, port: str) -> int:
+    """Run the worker, beat and the web server until Ctrl-C or `make stop`.
+
+    The banner is printed only once the worker has started and the web server answers its
+    health check, so that it is the last thing on the screen. From then on a child that
+    dies is restarted (see Supervisor), and so is the embedded database.
     """
     stopping = False
 
@@ -169,53 +342,54 @@ def _serve(bind: str, port: str) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    try:
+        children = _children(bind, port)
+    except ImproperlyConfigured as exc:  # WEB_CONCURRENCY
+        print(f"make demo: {exc}", file=sys.stderr)
+        return 1
     WORKER_PIDFILE.unlink(missing_ok=True)
-    worker = [
-        "celery", "-A", "saas_platform", "--quiet", "worker", "-l", "warning",
-        "--concurrency", "2", "--pidfile", str(WORKER_PIDFILE),
-    ]  # fmt: skip
-    web = [
-        "gunicorn", "saas_platform.wsgi", "--bind", f"{bind}:{port}", "--workers", "2",
-        "--threads", "4", "--graceful-timeout", "5", "--log-level", "warning",
-        "--access-logfile", str(ACCESS_LOG),
-    ]  # fmt: skip
-    children = [_spawn(worker), _spawn(web)]
+    supervisor = Supervisor(children)
+    supervisor.start()
     PIDFILE.write_text(str(os.getpid()))
     probe_host = "127.0.0.1" if bind in ("0.0.0.0", "") else bind
     health_url = f"http://{probe_host}:{port}/healthz"
     exit_code = 0
+    deadline = time.monotonic() + START_TIMEOUT
+    ready = False
+    db_checked_at = time.monotonic()
+    db_failures = 0
     try:
-        # The worker writes its pid file once its start-up messages are out.
-        deadline = time.monotonic() + START_TIMEOUT
-        ready = False
-        while not stopping and time.monotonic() < deadline:
-            if any(child.poll() is not None for child in children):
+        while not stopping:
+            if not supervisor.check():
+                exit_code = 1
                 break
-            if WORKER_PIDFILE.exists() and _web_healthy(health_url):
-                ready = True
-                break
+            now = time.monotonic()
+            if now - db_checked_at >= DB_CHECK_INTERVAL:
+                db_checked_at = now
+                if _db_running() or _db_restart():
+                    db_failures = 0
+                else:
+                    db_failures += 1
+                    if db_failures >= MAX_QUICK_DEATHS:
+                        _say(f"giving up after {db_failures} tries; stopping the demo")
+                        exit_code = 1
+                        break
+            if not ready:
+                # The worker writes its pid file once its start-up messages are out.
+                if WORKER_PIDFILE.exists() and _web_healthy(health_url):
+                    ready = True
+                    _banner(port)
+                elif now > deadline:
+                    print(
+                        f"make demo: the worker or the web server did not start within "
+                        f"{START_TIMEOUT} s (see above; {health_url})",
+                        file=sys.stderr,
+                    )
+                    exit_code = 1
+                    break
             time.sleep(0.3)
-        if ready:
-            _banner(port)
-        elif not stopping:
-            print(
-                f"make demo: the worker or the web server did not start within "
-                f"{START_TIMEOUT} s (see above; {health_url})",
-                file=sys.stderr,
-            )
-            exit_code = 1
-            stopping = True
-        while not stopping and all(child.poll() is None for child in children):
-            time.sleep(0.5)
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
-        for child in children:
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        supervisor.stop()
         PIDFILE.unlink(missing_ok=True)
         _db_stop()
     return exit_code

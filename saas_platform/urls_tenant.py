@@ -22,3 +22,4 @@ urlpatterns = [
 ]
 
 handler404 = "saas_platform.errors.not_found"
+handler500 = "saas_platform.errors.server_error"

@@ -9,6 +9,7 @@ from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name, get_tenant_domain_model
 
 from saas_platform.health import HEALTH_PATH, healthz
+from saas_platform.outage import is_connection_failure, outage_response
 from tenants.lifecycle import SERVED_STATUSES, PemdaStatus
 from tenants.models import Pemda
 
@@ -33,7 +34,14 @@ class PemdaMiddleware(TenantMainMiddleware):
     def process_request(self, request):
         if request.path_info == HEALTH_PATH:
             return self.health(request)
-        return super().process_request(request)
+        try:
+            return super().process_request(request)
+        except DatabaseError as exc:
+            # Looking the host up is the first query of every request: with the database
+            # down, say "briefly unavailable" (503), not the 500 page.
+            if is_connection_failure(exc):
+                return outage_response(request, exc)
+            raise
 
     def health(self, request):
         """Answer ``/healthz`` on any host, before ALLOWED_HOSTS is checked.

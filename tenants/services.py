@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
@@ -32,8 +32,15 @@ RESERVED_SLUGS = {
     "platform",
     "information-schema",
 }
-# A claim older than this is taken to belong to a worker that died mid-way.
-STALE_PROVISIONING = timedelta(minutes=30)
+# Whoever provisions a Pemda holds its *lease* from before the claim until after the outcome
+# is written: a session-level advisory lock (two-key form: this class, the Pemda's id).
+# PostgreSQL releases it when the session ends, so a Pemda in 'provisioning' whose lease
+# nobody holds was left by a process that died (kill -9, a lost pool child, the OOM killer),
+# and its transaction was rolled back with it: it is taken over at once, not after a timeout.
+PROVISION_LEASE_CLASS = 7301
+# Lets the server notice a client that died in the middle of a long statement (a clone), so
+# that the lease of a killed worker falls within about a second (PostgreSQL 14+).
+CLIENT_CHECK_INTERVAL = "1s"
 FIRST_ADMIN_USERNAME = "admin"
 
 
@@ -118,27 +125,82 @@ def pemda_request(
     )
 
 
-def _claim(pemda: Pemda) -> bool:
-    """Take the Pemda for provisioning; False if there is nothing to do."""
-    if (
-        pemda.status == PemdaStatus.PROVISIONING
-        and pemda.status_changed_at
-        and (timezone.now() - pemda.status_changed_at > STALE_PROVISIONING)
-    ):
-        pemda_transition(
-            pemda=pemda,
-            source=PemdaStatus.PROVISIONING,
-            target=PemdaStatus.FAILED,
-            error=_("Provisioning was interrupted; retrying."),
-        )
-    if pemda.status not in (PemdaStatus.REQUESTED, PemdaStatus.FAILED):
-        return False
+@contextmanager
+def _provision_lease(pemda_id: int) -> Iterator[bool]:
+    """Hold the Pemda's provisioning lease for the block; yields False if another session has it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [PROVISION_LEASE_CLASS, pemda_id])
+        leased = cursor.fetchone()[0]
+        if leased:
+            # The server notices a worker machine that vanished (no packet says so) within
+            # about a minute, not two hours, and the lease goes with the session.
+            cursor.execute(
+                "SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 10; "
+                "SET tcp_keepalives_count = 3"
+            )
+        if leased and connection.pg_version >= 140000:
+            cursor.execute(f"SET client_connection_check_interval = '{CLIENT_CHECK_INTERVAL}'")
     try:
+        yield leased
+    finally:
+        if leased:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_advisory_unlock(%s, %s)", [PROVISION_LEASE_CLASS, pemda_id]
+                    )
+                    cursor.execute(
+                        "RESET tcp_keepalives_idle; RESET tcp_keepalives_interval; "
+                        "RESET tcp_keepalives_count"
+                    )
+                    if connection.pg_version >= 140000:
+                        cursor.execute("RESET client_connection_check_interval")
+            except DatabaseError:  # the session is gone, and the lease went with it
+                logger.warning("Provisioning lease of Pemda %s: session lost", pemda_id)
+
+
+def pemda_provisioning_abandoned() -> list[int]:
+    """Ids of the Pemda left in 'provisioning' by a process that died: nobody holds their lease."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT p.id FROM tenants_pemda p
+            WHERE p.status = %s AND NOT EXISTS (
+                SELECT 1 FROM pg_locks l
+                WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+                  AND l.classid = %s AND l.objid = p.id
+                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            )
+            ORDER BY p.id
+            """,
+            [PemdaStatus.PROVISIONING, PROVISION_LEASE_CLASS],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _claim(pemda: Pemda) -> bool:
+    """Take the Pemda for provisioning (the caller holds its lease); False if nothing to do.
+
+    'provisioning' under a lease we hold means that whoever claimed it died before writing
+    the outcome: its transaction died with its session, so it is recorded as interrupted
+    and claimed again.
+    """
+    try:
+        if pemda.status == PemdaStatus.PROVISIONING:
+            logger.warning("Provisioning %s was interrupted (its process died); retrying", pemda)
+            pemda_transition(
+                pemda=pemda,
+                source=PemdaStatus.PROVISIONING,
+                target=PemdaStatus.FAILED,
+                error=_("Provisioning was interrupted; retrying."),
+            )
+        if pemda.status not in (PemdaStatus.REQUESTED, PemdaStatus.FAILED):
+            return False
         pemda_transition(
             pemda=pemda, source=pemda.status, target=PemdaStatus.PROVISIONING, error=""
         )
     except InvalidTransition:
-        return False  # another worker claimed it first
+        return False  # changed meanwhile (archived by staff)
     return True
 
 
@@ -173,8 +235,10 @@ def _first_admin_create(pemda: Pemda) -> User:
 def pemda_provision(*, pemda_id: int) -> Pemda:
     """Create the Pemda's schema from its template and open it; safe to call again.
 
-    1. Claim the row (compare-and-set requested|failed → provisioning); anything else
-       (already active, or another worker on it) makes this call a no-op.
+    1. Take the Pemda's lease, then claim the row (compare-and-set requested|failed →
+       provisioning; a 'provisioning' left by a dead process is taken over). Another
+       process holding the lease, or any other status (already active), makes this call a
+       no-op that returns the Pemda as it is.
     2. In one transaction: clone the template schema, write the Pemda's identity into
        it, create its first admin, attach its domain, and mark it active. PostgreSQL
        DDL is transactional, so a failure anywhere rolls the new schema back too.
@@ -184,9 +248,14 @@ def pemda_provision(*, pemda_id: int) -> Pemda:
        outage must not undo a provisioned Pemda; the admin can use "forgot password").
     """
     connection.set_schema_to_public()
-    pemda = Pemda.objects.select_related("template").get(pk=pemda_id)
-    if not _claim(pemda):
-        return pemda
+    with _provision_lease(pemda_id) as leased:
+        pemda = Pemda.objects.select_related("template").get(pk=pemda_id)
+        if not (leased and _claim(pemda)):
+            return pemda
+        return _provision_claimed(pemda)
+
+
+def _provision_claimed(pemda: Pemda) -> Pemda:
     admin = None
     try:
         with transaction.atomic():

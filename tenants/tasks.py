@@ -1,5 +1,4 @@
 from celery import shared_task
-from django.utils import timezone
 
 from tenants.dispatch import (
     ITEM_SOFT_TIME_LIMIT,
@@ -9,11 +8,24 @@ from tenants.dispatch import (
     pemda_dispatch,
 )
 from tenants.lifecycle import PemdaStatus
-from tenants.models import Pemda
-from tenants.services import STALE_PROVISIONING, pemda_provision
+from tenants.services import pemda_provision, pemda_provisioning_abandoned
 
 
-@shared_task(bind=True, max_retries=3, acks_late=True, soft_time_limit=600, time_limit=900)
+# A pool process that dies mid-task (kill -9, the OOM killer) is retried after
+# default_retry_delay, within max_retries (unlike reject_on_worker_lost, which would requeue
+# a task that kills its worker for ever); the retry takes the claim over, whose lease died
+# with that process. A worker whose main process dies cannot send anything: kombu's
+# SQLAlchemy transport hides a message once handed out and never shows it again, so the
+# sweep below, at every worker start and every minute, finds such Pemda.
+@shared_task(
+    bind=True,
+    max_retries=3,
+    acks_late=True,
+    retry_on_worker_lost=True,
+    default_retry_delay=5,
+    soft_time_limit=600,
+    time_limit=900,
+)
 def pemda_provision_task(self, pemda_id: int) -> str:
     """Provision one Pemda; a failed attempt is retried with backoff (the service is idempotent)."""
     pemda = pemda_provision(pemda_id=pemda_id)
@@ -24,20 +36,16 @@ def pemda_provision_task(self, pemda_id: int) -> str:
 
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
 def pemda_provision_stale_retry() -> list[int]:
-    """Periodic (beat): hand a Pemda whose provisioning worker died back to a worker.
+    """Periodic (beat) and at every worker start: hand a Pemda whose provisioning process
+    died back to a worker.
 
-    A worker killed mid-way (hard time limit, lost machine) leaves the row in
-    ``provisioning``; the service takes over claims older than STALE_PROVISIONING.
+    Such a Pemda stays in ``provisioning`` with nobody holding its lease
+    (``tenants.services``); the task's run takes it over.
     """
-    stale = list(
-        Pemda.objects.filter(
-            status=PemdaStatus.PROVISIONING,
-            status_changed_at__lt=timezone.now() - STALE_PROVISIONING,
-        ).values_list("pk", flat=True)
-    )
-    for pemda_id in stale:
+    abandoned = pemda_provisioning_abandoned()
+    for pemda_id in abandoned:
         pemda_provision_task.delay(pemda_id)
-    return stale
+    return abandoned
 
 
 # Not acks_late (the project's default): redelivering this message after a lost worker would
@@ -63,3 +71,11 @@ def pemda_dispatch_item_task(item_id: int) -> str | None:
 def pemda_dispatch_stale_recover() -> list[int]:
     """Periodic (beat): give up on items whose worker died and refill their runs' slots."""
     return dispatch_stale_recover()
+
+
+@shared_task(acks_late=False, soft_time_limit=60, time_limit=90)
+def broker_messages_prune_task() -> int:
+    """Periodic (beat): delete messages the database broker delivered days ago."""
+    from saas_platform.broker import broker_messages_prune
+
+    return broker_messages_prune()

@@ -1,5 +1,18 @@
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+
+
+def identifier_lookup(identifier: str) -> dict:
+    """The account lookup for what was typed in the login field: a NIP (spaces allowed, as
+    NIPs are often written "19660801 198803 1 001"), an email address or a username."""
+    identifier = identifier.strip()
+    compact = "".join(identifier.split())
+    if len(compact) == 18 and compact.isascii() and compact.isdigit():
+        return {"nip": compact}
+    if "@" in identifier:
+        return {"email__iexact": identifier}
+    return {"username__iexact": identifier}
 
 
 class LoginIdentifierBackend(ModelBackend):
@@ -12,16 +25,8 @@ class LoginIdentifierBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
             return None
-        identifier = username.strip()
-        compact = "".join(identifier.split())  # NIPs are often written "19660801 198803 1 001"
         User = get_user_model()
-        if len(compact) == 18 and compact.isascii() and compact.isdigit():
-            lookup = {"nip": compact}
-        elif "@" in identifier:
-            lookup = {"email__iexact": identifier}
-        else:
-            lookup = {"username__iexact": identifier}
-        user = User._default_manager.filter(**lookup).first()
+        user = User._default_manager.filter(**identifier_lookup(username)).first()
         if user is None:
             # Run the hasher anyway so response time does not reveal unknown identifiers.
             User().set_password(password)
@@ -29,3 +34,17 @@ class LoginIdentifierBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+class LoginThrottleBackend(AxesStandaloneBackend):
+    """Refuses a login while its account or address is locked out (django-axes, see
+    core.accounts.throttle); listed before the backend that checks passwords.
+
+    Only logins that come with a request are throttled: one without (a shell, a test
+    client's ``login()``) has no address and cannot be driven from outside.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -58,3 +59,27 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.name or self.get_full_name() or self.username
+
+
+class PasswordEmail(models.Model):
+    """One email with a password link, kept for a day so that such emails can be rate-limited
+    per account and per address (core.accounts.throttle). A table in the account's own
+    schema, not a cache: the counts must hold across web and worker processes and restarts,
+    and a Pemda's rows stay with its accounts."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    # Where the request came from; empty when an admin sent it from the employee's page.
+    address = models.GenericIPAddressField(null=True, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("password email")
+        verbose_name_plural = _("password emails")
+        indexes = [
+            models.Index(fields=["user", "sent_at"], name="password_email_user"),
+            models.Index(fields=["address", "sent_at"], name="password_email_address"),
+            models.Index(fields=["sent_at"], name="password_email_sent_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.sent_at:%Y-%m-%d %H:%M}"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.audit.actions import action_register, field_label_register
 from core.audit.services import audit_record
 from core.config.models import PolicySetting
+from core.config.selectors import settings_cache_clear
 
 SETTING_CHANGE = action_register("config.setting", _("Policy setting changed"))
 field_label_register("value", _("value"))
@@ -26,6 +27,8 @@ def policy_setting_set(*, key: str, value, by, reason: str = "") -> PolicySettin
     else:
         setting.value = value
         setting.save(update_fields=["value", "updated_at"])
+    # This process's copy goes once the change is committed; the others' expire on their own.
+    transaction.on_commit(lambda schema=connection.schema_name: settings_cache_clear(schema))
     audit_record(
         action=SETTING_CHANGE,
         object_type="config.policysetting",

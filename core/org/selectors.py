@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Cast, Coalesce
 
 from core.config.selectors import setting_get
 from core.org.models import ActivityNorm, Employee, EmploymentStatus, Position, Unit
@@ -45,6 +56,17 @@ def employee_list(
     return employees.order_by("unit__opd__code", "name", "nip")
 
 
+def employee_rows(employees: QuerySet[Employee]) -> QuerySet[Employee]:
+    """The employees as the list page shows them: with their position and unit, and the
+    effective atasan's name as ``atasan_name`` (the override, else the derived atasan) in
+    place of two more employees joined to every row."""
+    return (
+        employees.select_related(None)
+        .select_related("position", "unit")
+        .annotate(atasan_name=Coalesce("atasan_override__name", "derived_atasan__name"))
+    )
+
+
 def unit_list(*, user, q: str = "", opd: str = "", missing: str = "") -> QuerySet[Unit]:
     units = Unit.objects.visible_to(user).select_related("parent", "opd", "head")
     if q:
@@ -74,6 +96,12 @@ def unit_staff_totals() -> dict[int, int]:
             seen.add(node)
             node = parent_of.get(node)
     return totals
+
+
+def unit_rows(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """The units as the list page shows them: the head's name as ``head_name``, no parent,
+    OPD or head joined in as objects."""
+    return units.select_related(None).annotate(head_name=F("head__name"))
 
 
 def units_with_staff(units) -> list[Unit]:
@@ -122,8 +150,10 @@ class WorkloadRow:
         return staffing_gap(self.required, self.holders)
 
 
-def effective_minutes() -> int:
-    return int(setting_get(EFFECTIVE_MINUTES_SETTING, DEFAULT_EFFECTIVE_MINUTES))
+def effective_minutes(*, fresh: bool = False) -> int:
+    """The Pemda's effective working minutes a year (cached per process unless ``fresh``:
+    core.config.selectors.SETTINGS_TTL)."""
+    return int(setting_get(EFFECTIVE_MINUTES_SETTING, DEFAULT_EFFECTIVE_MINUTES, fresh=fresh))
 
 
 def norms_required_fte(norms, minutes: int) -> Decimal:
@@ -132,22 +162,38 @@ def norms_required_fte(norms, minutes: int) -> Decimal:
 
 
 def workload_by_position(*, user, opd: str = "", minutes: int) -> list[WorkloadRow]:
-    """Required FTE (from norma waktu × yearly volume) against current holders, per position."""
-    with_norms = ActivityNorm.objects.filter(position=OuterRef("pk"))
-    # Exists, not a join on norms: a join would count every holder once per task.
-    positions = (
-        position_list(user=user, opd=opd).filter(Exists(with_norms)).prefetch_related("norms")
+    """Required FTE (from norma waktu × yearly volume) against current holders, per position.
+
+    One query, one tuple a position: the database sums volume × minutes of each position's
+    tasks (in a subquery: a join on the norms would count every holder once per task), and
+    required_fte divides that exact whole number as it would the tasks one by one.
+    """
+    norms = ActivityNorm.objects.filter(position=OuterRef("pk"))
+    minutes_a_year = (
+        norms.order_by()
+        .values("position")
+        .annotate(total=Sum(Cast("yearly_volume", BigIntegerField()) * F("minutes_per_unit")))
+        .values("total")
     )
+    positions = (
+        position_list(user=user, opd=opd)
+        .filter(Exists(norms))
+        .annotate(work=Subquery(minutes_a_year))
+        .values_list(
+            "code", "name", "unit__code", "unit__name", "unit__opd__code", "unit__opd__name",
+            "holder_count", "work",
+        )
+    )  # fmt: skip
     return [
         WorkloadRow(
-            code=p.code,
-            name=p.name,
-            opd_code=p.unit.opd.code if p.unit.opd else p.unit.code,
-            opd_name=p.unit.opd.name if p.unit.opd else p.unit.name,
-            required=norms_required_fte(p.norms.all(), minutes),
-            holders=p.holder_count,
+            code=code,
+            name=name,
+            opd_code=opd_code or unit_code,
+            opd_name=opd_name if opd_code else unit_name,
+            required=required_fte([(work, 1)], minutes),
+            holders=holders,
         )
-        for p in positions
+        for code, name, unit_code, unit_name, opd_code, opd_name, holders, work in positions
     ]
 
 

@@ -367,15 +367,27 @@ def atasan_override_set(
 
 
 @transaction.atomic
-def account_password_setup_request(*, employee: Employee, by, host: str) -> str:
+def account_password_setup_request(*, employee: Employee, by) -> str:
     """Email the employee a link to set their password, sent by the worker in this Pemda
-    once the transaction commits; returns the address it goes to."""
+    once the transaction commits; returns the address it goes to. Refused while the
+    account's password emails are rate-limited (core.accounts.throttle)."""
+    from core.accounts.services import account_password_email_claim
     from core.accounts.tasks import account_password_setup_send_task
+    from core.accounts.throttle import wait_display
 
     if employee.user_id is None or not employee.email:
         raise OrgError(_("This employee has no email address: add one first."))
+    wait = account_password_email_claim(user=employee.user, address=None)
+    if wait is not None:
+        raise OrgError(
+            _(
+                "A password link went to this employee a short while ago. "
+                "The next one can be sent in %(wait)s."
+            )
+            % {"wait": wait_display(wait)}
+        )
     user_id = employee.user_id
-    transaction.on_commit(lambda: account_password_setup_send_task.delay(user_id, host))
+    transaction.on_commit(lambda: account_password_setup_send_task.delay(user_id))
     audit_record(action=actions.PASSWORD_LINK, obj=employee, after={"email": employee.email}, by=by)
     return employee.email
 

@@ -4,12 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.accounts.models import Role
 from core.org import selectors
-from core.org.access import WHOLE_PEMDA_ROLES, can_manage, employee_of, scope_description
+from core.org.access import WHOLE_PEMDA_ROLES, can_manage, scope_description
 from core.org.models import Employee
 from core.ui.registry import HomeCard, NavEntry, card_register, nav_register
 
 ORGANISATION = _("Organisation")
 OVERVIEW_ROLES = (*WHOLE_PEMDA_ROLES, Role.HEAD_OF_OPD)
+_UNREAD = object()
 
 nav_register(
     NavEntry(ORGANISATION, _("Employees"), "org:employee_list", order=10),
@@ -19,18 +20,38 @@ nav_register(
 )
 
 
+def _me_loaded(request):
+    """The user's employee record (None without one) with what the cards show, read once
+    for the whole page.
+
+    It is also kept on the user (``user.employee``), where the scope helpers
+    (core.org.access) look for it: they then find its unit and OPD loaded instead of
+    querying the employee, its unit and its OPD again for each card.
+    """
+    me = getattr(request, "_org_me", _UNREAD)
+    if me is _UNREAD:
+        me = (
+            Employee.objects.select_related(
+                "position", "unit", "unit__opd", "derived_atasan", "atasan_override"
+            )
+            .filter(user=request.user)
+            .first()
+            if request.user.is_authenticated
+            else None
+        )
+        if me is not None:
+            request.user.employee = me  # caches the relation; saves nothing
+        request._org_me = me
+    return me
+
+
 def _me(request):
-    me = employee_of(request.user)
-    if me is None:
-        return None
-    me = Employee.objects.select_related(
-        "position", "unit", "unit__opd", "derived_atasan", "atasan_override"
-    ).get(pk=me.pk)
-    return {"me": me}
+    me = _me_loaded(request)
+    return None if me is None else {"me": me}
 
 
 def _appraisees(request):
-    me = employee_of(request.user)
+    me = _me_loaded(request)
     if me is None:
         return None
     people = list(

@@ -15,6 +15,11 @@ urlpatterns = [
         views.employee_password_setup,
         name="employee_password_setup",
     ),
+    path(
+        "employees/<int:pk>/login-unlock/",
+        views.employee_login_unlock,
+        name="employee_login_unlock",
+    ),
     path("units/", views.unit_list, name="unit_list"),
     path("positions/", views.position_list, name="position_list"),
     path("positions/<int:pk>/", views.position_detail, name="position_detail"),

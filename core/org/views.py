@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from core.accounts.services import account_login_locked, account_login_unlock
 from core.audit.selectors import audit_for_object
 from core.config.services import policy_setting_set
 from core.importing.exports import table_response
@@ -93,7 +94,7 @@ def employee_list(request):
     return render(
         request,
         "org/employee_list.html",
-        _list_context(request, _page(request, employees), form=form),
+        _list_context(request, _page(request, selectors.employee_rows(employees)), form=form),
     )
 
 
@@ -110,9 +111,11 @@ def _employee_page(request, employee, access, *, atasan_form=None, status=200):
         "position", "unit", "unit__opd", "derived_atasan", "atasan_override", "user"
     ).get(pk=employee.pk)
     role_form = None
+    login_locked = False
     if access.manage and employee.user:
         user = employee.user
         role_form = RoleForm(initial={"role": user.role if user.role_set_by_hand else ""})
+        login_locked = account_login_locked(user)
     return render(
         request,
         "org/employee_detail.html",
@@ -127,6 +130,7 @@ def _employee_page(request, employee, access, *, atasan_form=None, status=200):
             .order_by("name")[:100],
             "atasan_form": (atasan_form or AtasanForm()) if access.manage else None,
             "role_form": role_form,
+            "login_locked": login_locked,
         },
         status=status,
     )
@@ -161,15 +165,27 @@ def employee_password_setup(request, pk):
     """Email the employee a link to set their password (sent by the worker, in this Pemda)."""
     employee, _access = object_get_for_user(Employee.objects, request.user, pk, need="manage")
     try:
-        email = services.account_password_setup_request(
-            employee=employee, by=request.user, host=request.get_host()
-        )
+        email = services.account_password_setup_request(employee=employee, by=request.user)
     except OrgError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
             request, _("A link to set a password will be sent to %(email)s.") % {"email": email}
         )
+    return redirect("org:employee_detail", pk=employee.pk)
+
+
+@admin_required
+@require_POST
+def employee_login_unlock(request, pk):
+    """Let the employee log in again after too many failed logins (core.accounts.throttle)."""
+    employee, _access = object_get_for_user(Employee.objects, request.user, pk, need="manage")
+    if employee.user is None:
+        messages.error(request, _("This employee has no account."))
+    elif account_login_unlock(user=employee.user, by=request.user, obj=employee):
+        messages.success(request, _("%(name)s can log in again.") % {"name": employee.name})
+    else:
+        messages.info(request, _("%(name)s was not locked out.") % {"name": employee.name})
     return redirect("org:employee_detail", pk=employee.pk)
 
 
@@ -204,7 +220,7 @@ def unit_list(request):
     units = selectors.unit_list(
         user=request.user, q=filters["q"], opd=filters["opd"], missing=filters["missing"]
     )
-    page = _page(request, units)
+    page = _page(request, selectors.unit_rows(units))
     page.object_list = selectors.units_with_staff(page.object_list)
     return render(
         request,
@@ -306,7 +322,9 @@ def workload(request):
             return redirect("org:workload")
         status = 400
     opd = request.GET.get("opd", "").strip()
-    minutes = selectors.effective_minutes()
+    # The admin, who changes it, sees the stored value whichever worker answers; the others
+    # may see a change SETTINGS_TTL seconds late (core.config.selectors).
+    minutes = selectors.effective_minutes(fresh=manage)
     rows = selectors.workload_by_position(user=request.user, opd=opd, minutes=minutes)
     form = form or EffectiveMinutesForm(initial={"minutes": minutes})
     by_opd = selectors.workload_by_opd(rows)

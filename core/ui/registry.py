@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 
 
@@ -28,7 +29,14 @@ class NavEntry:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return _reverse(self.url_name, get_urlconf(), get_script_prefix())
+
+
+@lru_cache(maxsize=128)
+def _reverse(url_name: str, urlconf, prefix: str) -> str:
+    """The menus' URLs, reversed once per process (per URL conf and script prefix), not on
+    every page."""
+    return reverse(url_name, urlconf)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,8 @@
 """Provisioning clones a template schema; it is a compare-and-set state machine."""
 
+from contextlib import contextmanager
+
+import psycopg2
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -17,6 +20,29 @@ pytestmark = pytest.mark.django_db
 
 def _request(code="33.15", slug="grobogan", template="jabar", **kwargs):
     return pemda_request(region_code=code, template_name=template, slug=slug, **kwargs)
+
+
+@contextmanager
+def _provisioning_elsewhere(pemda):
+    """Another process (a live worker) holds the Pemda's provisioning lease: its own session."""
+    other = psycopg2.connect(**connection.get_connection_params())
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_lock(%s, %s)", [services.PROVISION_LEASE_CLASS, pemda.pk]
+            )
+        yield
+    finally:
+        other.close()
+
+
+def _claimed_by_a_process(pemda):
+    """The row as a provisioning process leaves it once it has claimed it (just now)."""
+    from django.utils import timezone
+
+    Pemda.objects.filter(pk=pemda.pk).update(
+        status=PemdaStatus.PROVISIONING, status_changed_at=timezone.now()
+    )
 
 
 def _config(schema_owner):
@@ -119,26 +145,44 @@ def test_a_failed_pemda_can_be_provisioned_again_once_the_cause_is_gone(monkeypa
 
 def test_a_pemda_being_provisioned_by_another_worker_is_left_alone():
     pemda = _request()
-    Pemda.objects.filter(pk=pemda.pk).update(status=PemdaStatus.PROVISIONING)
-    from django.utils import timezone
+    _claimed_by_a_process(pemda)
 
-    Pemda.objects.filter(pk=pemda.pk).update(status_changed_at=timezone.now())
-
-    assert pemda_provision(pemda_id=pemda.pk).status == PemdaStatus.PROVISIONING
+    with _provisioning_elsewhere(pemda):
+        assert pemda_provision(pemda_id=pemda.pk).status == PemdaStatus.PROVISIONING
     assert not schema_exists("grobogan")
 
 
-def test_a_stale_claim_is_taken_over():
-    import datetime
-
-    from django.utils import timezone
-
+def test_a_claim_whose_process_died_is_taken_over_at_once(caplog):
+    # Claimed a moment ago, but nobody holds the lease: the claiming process is gone (its
+    # session ended, its transaction with it). No 30-minute wait any more.
     pemda = _request()
-    Pemda.objects.filter(pk=pemda.pk).update(
-        status=PemdaStatus.PROVISIONING,
-        status_changed_at=timezone.now() - datetime.timedelta(hours=2),
-    )
+    _claimed_by_a_process(pemda)
+
+    assert services.pemda_provisioning_abandoned() == [pemda.pk]
     assert pemda_provision(pemda_id=pemda.pk).status == PemdaStatus.ACTIVE
+    assert "was interrupted" in caplog.text
+    assert services.pemda_provisioning_abandoned() == []
+
+
+def test_the_lease_is_held_exactly_while_provisioning_runs(monkeypatch):
+    seen = []
+    identity_apply = services._identity_apply
+
+    def spy(pemda):
+        seen.append(services.pemda_provisioning_abandoned())
+        identity_apply(pemda)
+
+    monkeypatch.setattr(services, "_identity_apply", spy)
+    pemda = pemda_provision(pemda_id=_request().pk)
+
+    assert seen == [[]]  # provisioning, but not abandoned: our own session holds the lease
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s "
+            "AND objid = %s AND pid = pg_backend_pid()",
+            [services.PROVISION_LEASE_CLASS, pemda.pk],
+        )
+        assert cursor.fetchone()[0] == 0  # released once the outcome is written
 
 
 def test_transitions_are_compare_and_set():
@@ -278,25 +322,76 @@ def test_system_schema_names_are_reserved(slug):
         _request(slug=slug)
 
 
-def test_a_stale_provisioning_is_handed_back_to_a_worker(monkeypatch):
-    import datetime
-
-    from django.utils import timezone
-
+def test_a_pemda_whose_provisioning_process_died_is_handed_back_to_a_worker(monkeypatch):
     from tenants import tasks
 
-    stale, fresh = _request(), _request(code="64.72", slug="samarinda")
-    Pemda.objects.filter(pk=stale.pk).update(
-        status=PemdaStatus.PROVISIONING,
-        status_changed_at=timezone.now() - datetime.timedelta(hours=1),
-    )
-    Pemda.objects.filter(pk=fresh.pk).update(
-        status=PemdaStatus.PROVISIONING, status_changed_at=timezone.now()
-    )
+    abandoned, running = _request(), _request(code="64.72", slug="samarinda")
+    _claimed_by_a_process(abandoned)
+    _claimed_by_a_process(running)
     sent = []
     monkeypatch.setattr(tasks.pemda_provision_task, "delay", sent.append)
-    assert tasks.pemda_provision_stale_retry.run() == [stale.pk]
-    assert sent == [stale.pk]
+
+    with _provisioning_elsewhere(running):
+        assert tasks.pemda_provision_stale_retry.run() == [abandoned.pk]
+    assert sent == [abandoned.pk]
+
+
+def test_a_lost_pool_process_is_retried_a_few_times_not_for_ever():
+    from tenants.tasks import pemda_provision_task
+
+    assert pemda_provision_task.acks_late
+    assert pemda_provision_task.retry_on_worker_lost
+    assert pemda_provision_task.max_retries == 3
+    assert pemda_provision_task.default_retry_delay <= 10
+
+
+def test_the_sweep_runs_every_minute_and_at_every_worker_start():
+    from celery.signals import worker_ready
+    from django.conf import settings
+
+    from saas_platform.celery import resume_interrupted_work
+
+    entry = settings.CELERY_BEAT_SCHEDULE["pemda-provision-stale-retry"]
+    assert entry["task"] == "tenants.tasks.pemda_provision_stale_retry"
+    assert entry["schedule"] <= 60
+    assert resume_interrupted_work in [ref() for _key, ref in worker_ready.receivers]
+
+
+def test_the_command_says_so_and_fails_while_another_process_provisions(english):
+    pemda = _request(template="jabar", admin_password="x-123456")
+    _claimed_by_a_process(pemda)
+
+    with _provisioning_elsewhere(pemda):
+        with pytest.raises(CommandError, match="not active yet: another process"):
+            call_command(
+                "provision_pemda", "--code", "33.15", "--template", "jabar",
+                "--admin-password", "x-123456",
+            )  # fmt: skip
+    assert Pemda.objects.get(pk=pemda.pk).status == PemdaStatus.PROVISIONING
+
+
+def test_the_command_takes_over_a_pemda_whose_worker_died(capsys):
+    pemda = _request(template="jabar", admin_password="x-123456")
+    _claimed_by_a_process(pemda)
+
+    call_command(
+        "provision_pemda", "--code", "33.15", "--template", "jabar", "--admin-password", "x-1"
+    )
+
+    assert "active at http://grobogan.localhost" in capsys.readouterr().out
+    assert Pemda.objects.get(pk=pemda.pk).status == PemdaStatus.ACTIVE
+
+
+@pytest.mark.parametrize("status", [PemdaStatus.ARCHIVED, PemdaStatus.SUSPENDED])
+def test_the_command_fails_for_a_pemda_that_is_not_open(status, capsys):
+    pemda = _request(template="jabar", admin_password="x-123456")
+    Pemda.objects.filter(pk=pemda.pk).update(status=status)
+
+    with pytest.raises(CommandError, match=f"is {status}, not active"):
+        call_command(
+            "provision_pemda", "--code", "33.15", "--template", "jabar", "--admin-password", "x-1"
+        )
+    assert "http://" not in capsys.readouterr().out
 
 
 def test_the_command_refuses_a_pemda_nobody_could_log_in_to():

@@ -45,11 +45,31 @@ class Command(BaseCommand):
             )
         except PemdaRequestError as exc:
             raise CommandError(str(exc)) from None
-        if options["in_background"]:
+        if options["in_background"] and pemda.status != PemdaStatus.ACTIVE:
             pemda_provision_enqueue(pemda)
-            self.stdout.write(f"{pemda.name}: provisioning enqueued ({pemda.status})")
+            self.stdout.write(
+                f"{pemda.name}: provisioning enqueued ({pemda.status}); it is active once a "
+                "Celery worker has run it."
+            )
             return
         pemda = pemda_provision(pemda_id=pemda.pk)
-        if pemda.status == PemdaStatus.FAILED:
-            raise CommandError(f"{pemda.name}: provisioning failed: {pemda.error}")
+        if pemda.status != PemdaStatus.ACTIVE:
+            raise CommandError(_not_active_message(pemda))
         self.stdout.write(f"{pemda.name} ({pemda.code}): {pemda.status} at http://{pemda.web_host}")
+
+
+def _not_active_message(pemda) -> str:
+    """Why the Pemda is not active after this run: the command never reports success then."""
+    if pemda.status == PemdaStatus.FAILED:
+        return f"{pemda.name}: provisioning failed: {pemda.error}"
+    if pemda.status == PemdaStatus.PROVISIONING:
+        since = (
+            f", since {pemda.status_changed_at:%Y-%m-%d %H:%M:%S %Z}"
+            if pemda.status_changed_at
+            else ""
+        )
+        return (
+            f"{pemda.name} is not active yet: another process (a Celery worker) is "
+            f"provisioning it{since}. Run this command again in a minute to see the outcome."
+        )
+    return f"{pemda.name} is {pemda.status}, not active; provisioning does not reopen it."

@@ -464,9 +464,7 @@ def test_giving_back_a_role_that_already_follows_the_organisation_records_nothin
 def test_sending_a_password_link_records_the_address(org, admin):
     with org:
         dewi = Employee.objects.get(nip=KASUB)
-        services.account_password_setup_request(
-            employee=dewi, by=admin, host="surabaya.sinergi.test"
-        )
+        services.account_password_setup_request(employee=dewi, by=admin)
         assert only_event() == {
             "action": "org.password_link",
             "record": ("org.employee", str(dewi.pk), DEWI),

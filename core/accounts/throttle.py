@@ -1,0 +1,232 @@
+"""Throttling of logins and of password emails.
+
+Logins go through django-axes, whose tables are in every schema (a Pemda's failed logins
+are counted in its own schema, the platform's in public). Three things are Sinergi's own:
+
+- **The account, not what was typed, is counted.** The login field takes a username, an
+  email address or a NIP; each attempt is recorded under the account it names (its
+  username), so switching between the three gives no extra tries.
+- **Two limits.** ``LOGIN_FAILURES_PER_ACCOUNT`` failures for one account from one address,
+  or ``LOGIN_FAILURES_PER_ADDRESS`` from one address over all accounts, within
+  ``LOGIN_COOLOFF_MINUTES``, pause logging in from there until the cool-off has passed.
+  Counting an account over every address would let anyone lock any account out.
+- **The person sees the login page** with a message that says why and for how long (JSON
+  under /api/), not a bare 429 page.
+
+Password emails (reset and first password) are counted in ``PasswordEmail`` rows: at most
+one per ``PASSWORD_EMAIL_INTERVAL_SECONDS`` and ``PASSWORD_EMAILS_PER_DAY`` per account, and
+``PASSWORD_EMAILS_PER_ADDRESS_PER_HOUR`` from one address.
+"""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import math
+
+from axes.attempts import get_cool_off_threshold
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username, get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db.models import Q, Sum
+from django.http import JsonResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.timesince import timeuntil
+from django.utils.translation import gettext as _
+
+from core.accounts.backends import identifier_lookup
+
+# --- Where a request comes from -----------------------------------------------------------
+
+
+def client_address(request) -> str | None:
+    """The client's IP address. Behind ``TRUSTED_PROXIES`` reverse proxies, each of which
+    appends the address it received from to X-Forwarded-For, it is that many entries from
+    the right; anything further left was written by the client and proves nothing."""
+    address = request.META.get("REMOTE_ADDR")
+    proxies = settings.TRUSTED_PROXIES
+    if proxies > 0:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(address)) if address else None
+    except ValueError:
+        return None
+
+
+# --- Logins (django-axes) -----------------------------------------------------------------
+
+
+def account_key(user) -> str:
+    """The name failed logins are recorded under: the account's username."""
+    return user.get_username()
+
+
+def login_account_key(request, credentials: dict | None) -> str | None:
+    """AXES_USERNAME_CALLABLE: the account the typed identifier names, or the identifier
+    itself (normalised) when it names none. Resolved once per request."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials is not None:
+        identifier = credentials.get(field)
+    else:
+        identifier = getattr(request, "POST", {}).get(field)
+    if not isinstance(identifier, str) or not identifier.strip():
+        return None
+    cache = request.__dict__.setdefault("_login_account_keys", {}) if request else {}
+    if identifier not in cache:
+        lookup = identifier_lookup(identifier)
+        user = get_user_model()._default_manager.filter(**lookup).first()
+        cache[identifier] = account_key(user) if user else str(next(iter(lookup.values()))).lower()
+    return cache[identifier]
+
+
+def login_cooloff(request=None) -> datetime.timedelta:
+    """AXES_COOLOFF_TIME (the same for every request)."""
+    return datetime.timedelta(minutes=settings.LOGIN_COOLOFF_MINUTES)
+
+
+class LoginThrottleHandler(AxesDatabaseHandler):
+    """axes' database handler with two limits (per account and address, per address) and a
+    successful login that clears only its own account's failures from its address."""
+
+    def get_failures(self, request, credentials=None) -> int:
+        """Failures counted against ``AXES_FAILURE_LIMIT`` (the per-account limit): the
+        account's from this address, or the limit itself once the address as a whole has
+        reached ``LOGIN_FAILURES_PER_ADDRESS``. One query."""
+        username = get_client_username(request, credentials)
+        counts = AccessAttempt.objects.filter(
+            ip_address=request.axes_ip_address,
+            attempt_time__gte=get_cool_off_threshold(request),
+        ).aggregate(
+            address=Sum("failures_since_start"),
+            account=Sum("failures_since_start", filter=Q(username=username)),
+        )
+        account = counts["account"] or 0
+        if (counts["address"] or 0) >= settings.LOGIN_FAILURES_PER_ADDRESS:
+            return max(account, settings.AXES_FAILURE_LIMIT)
+        return account
+
+    def user_logged_in(self, sender, request, user, **kwargs):
+        super().user_logged_in(sender, request, user, **kwargs)
+        AccessAttempt.objects.filter(
+            username=account_key(user), ip_address=request.axes_ip_address
+        ).delete()
+
+
+def login_locked_out_message(request) -> str:
+    """Why the login was refused and for how long at most (the pause ends a cool-off after
+    the last counted failure; refused attempts are not counted)."""
+    minutes = math.ceil(get_cool_off(request).total_seconds() / 60)
+    tenant = getattr(request, "tenant", None)
+    if tenant is not None and not tenant.is_platform:
+        return _(
+            "Too many failed logins. For your security, logging in from this address is "
+            "paused for at most %(minutes)s minutes. Try again later, or ask the BKPSDMD "
+            "admin of your Pemda to unlock your account."
+        ) % {"minutes": minutes}
+    return _(
+        "Too many failed logins. For your security, logging in from this address is paused "
+        "for at most %(minutes)s minutes. Try again later, or ask platform support to unlock "
+        "your account."
+    ) % {"minutes": minutes}
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: the login page again (whichever login page it was: the
+    product's or the platform admin's), its form saying why and for how long; JSON under
+    /api/. Status 429 with Retry-After."""
+    message = login_locked_out_message(request)
+    retry_after = str(int(get_cool_off(request).total_seconds()))
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message}, status=429)
+        response["Retry-After"] = retry_after
+        return response
+    context = dict(getattr(original_response, "context_data", None) or {})
+    template = getattr(original_response, "template_name", None) or "registration/login.html"
+    form = context.get("form")
+    if form is None:  # not a login view's page: ours, unbound (binding would log in again)
+        form = AuthenticationForm(request, initial={"username": request.POST.get("username")})
+        context.update(form=form, next=request.POST.get("next", ""))
+    if form.is_bound:
+        form.errors[NON_FIELD_ERRORS] = form.error_class([message])
+    context["login_locked_out"] = message
+    response = TemplateResponse(request, template, context, status=429)
+    response["Retry-After"] = retry_after
+    return response.render()  # axes' middleware runs after the view's rendering
+
+
+def login_locked_addresses(user) -> list[str | None]:
+    """The addresses from which ``user``'s account may not log in now (for the admin's
+    page): those with ``AXES_FAILURE_LIMIT`` failures within the cool-off."""
+    threshold = timezone.now() - login_cooloff()
+    rows = (
+        AccessAttempt.objects.filter(username=account_key(user), attempt_time__gte=threshold)
+        .values("ip_address")
+        .annotate(failures=Sum("failures_since_start"))
+    )
+    return [row["ip_address"] for row in rows if row["failures"] >= settings.AXES_FAILURE_LIMIT]
+
+
+# --- Password emails ----------------------------------------------------------------------
+
+
+def rate_wait(
+    times: list[datetime.datetime],
+    *,
+    now: datetime.datetime,
+    limit: int,
+    window: datetime.timedelta,
+) -> datetime.timedelta | None:
+    """How long until one more event is allowed when at most ``limit`` may happen within any
+    ``window``, given the ``times`` of earlier ones; None when it is allowed now."""
+    recent = sorted(time for time in times if time > now - window)
+    if len(recent) < limit:
+        return None
+    return recent[-limit] + window - now
+
+
+def password_email_wait(
+    *,
+    account_times: list[datetime.datetime],
+    address_times: list[datetime.datetime],
+    now: datetime.datetime,
+) -> datetime.timedelta | None:
+    """How long until one more password email may go to an account, given when earlier
+    ones went to it and from the same address; None when one may go now."""
+    waits = [
+        rate_wait(
+            account_times,
+            now=now,
+            limit=1,
+            window=datetime.timedelta(seconds=settings.PASSWORD_EMAIL_INTERVAL_SECONDS),
+        ),
+        rate_wait(
+            account_times,
+            now=now,
+            limit=settings.PASSWORD_EMAILS_PER_DAY,
+            window=datetime.timedelta(days=1),
+        ),
+        rate_wait(
+            address_times,
+            now=now,
+            limit=settings.PASSWORD_EMAILS_PER_ADDRESS_PER_HOUR,
+            window=datetime.timedelta(hours=1),
+        ),
+    ]
+    return max((wait for wait in waits if wait is not None), default=None)
+
+
+def wait_display(wait: datetime.timedelta) -> str:
+    """A wait for people: whole minutes, rounded up ("2 minutes", "3 hours, 5 minutes")."""
+    now = timezone.now()
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    return timeuntil(now + datetime.timedelta(minutes=minutes), now)
