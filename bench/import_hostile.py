@@ -12,7 +12,7 @@ the issue sets: no upload of at most 25 MB makes a process grow by more than 300
 1. A database of its own (``<name>_bench_hostile``), dropped at the end; one Pemda.
 2. The files, built here: the issue's three crafted workbooks at full size, a "zip bomb"
    unpacking to 1 GB, a CSV of 1,000,000 rows, and the largest real files the limits allow
-   (180,000 employees as CSV, 25 MB, and as .xlsx; their rows name units that do not exist, so
+   (100,000 employees as CSV, 25 MB, and as .xlsx with 150-character names; their rows name units that do not exist, so
    every row is checked and reported and nothing is written).
 3. Each file in a child process: seconds, the outcome (the first message), memory growth.
 """
@@ -127,19 +127,68 @@ def a_gigabyte_of_xml(sheet):
     sheet.write(b"</row></sheetData>")
 
 
-def employee_rows(count: int):
+def employee_rows(count: int, name_length: int = 0, email_length: int = 0):
     for n in range(count):
+        name = f"Pegawai Uji Beban Nomor {n}"
+        email = f"pegawai.{n}@contoh.go.id"
         yield [
             f"19{n % 30 + 70:02d}0101{2000 + n % 20}03{n % 2 + 1}{n % 1000:03d}",
-            f"Pegawai Uji Beban Nomor {n}",
+            name + " " + "x" * max(0, name_length - len(name) - 1) if name_length else name,
             "PNS",
             "III/a",
             f"JAB-{n % 5000:05d}",
             f"UNIT-TIDAK-ADA-{n % 1200}",
             "2020-01-02",
-            f"pegawai.{n}@contoh.go.id",
+            "p" * max(0, email_length - len(email)) + email if email_length else email,
             "081234567890",
         ]
+
+
+def shared_strings_at_the_limit(count: int = 1_000_000, length: int = 23) -> bytes:
+    """A workbook listing a million distinct texts of 23 characters (the limits allow a
+    million and 24 million characters), used by a small sheet."""
+    from core.importing.tabular import write_xlsx
+
+    data = write_xlsx(EMPLOYEE_HEADER, [])
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item)
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                body = body.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rId9" Target="sharedStrings.xml" Type="http://schemas.'
+                    b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>'
+                    b"</Relationships>",
+                )
+            target.writestr(item.filename, body)
+        with target.open("xl/sharedStrings.xml", "w", force_zip64=True) as strings:
+            strings.write(
+                b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            )
+            for start in range(0, count, 10_000):
+                strings.write(
+                    b"".join(
+                        b"<si><t>%s</t></si>" % f"{n:0{length}d}".encode()
+                        for n in range(start, start + 10_000)
+                    )
+                )
+            strings.write(b"</sst>")
+    return out.getvalue()
+
+
+def deep_nesting(sheet):
+    sheet.write(b"<sheetData>" + _header_row() + b'<row r="2">')
+    for _ in range(100):
+        sheet.write(b"<a>" * 60_000)
+    sheet.write(b"</row></sheetData>")
+
+
+def one_long_attribute(sheet):
+    sheet.write(b'<sheetData><row r="1" x="')
+    for _ in range(200):
+        sheet.write(b"y" * 1024 * 1024)
+    sheet.write(b'"/></sheetData>')
 
 
 def broken_chain(count: int):
@@ -169,13 +218,16 @@ def files() -> dict[str, tuple[str, bytes]]:
         "issue: 1,000,000 blank cells": ("c.xlsx", _workbook(a_million_blank_cells)),
         "zip bomb: 1 GB of XML": ("d.xlsx", _workbook(a_gigabyte_of_xml)),
         "issue: CSV, 1,000,000 bad rows": ("e.csv", bad_csv),
-        "largest: 180,000 employees .csv": (
+        "nesting 6,000,000 deep": ("h.xlsx", _workbook(deep_nesting)),
+        "one attribute of 200 MB": ("i.xlsx", _workbook(one_long_attribute)),
+        "1,000,000 shared texts (the limits)": ("j.xlsx", shared_strings_at_the_limit()),
+        "largest: 100,000 employees .csv": (
             "f.csv",
-            write_csv(EMPLOYEE_HEADER, employee_rows(180_000)),
+            write_csv(EMPLOYEE_HEADER, employee_rows(100_000, name_length=80, email_length=60)),
         ),
-        "largest: 180,000 employees .xlsx": (
+        "largest: 100,000 employees .xlsx, long texts": (
             "g.xlsx",
-            write_xlsx(EMPLOYEE_HEADER, employee_rows(180_000)),
+            write_xlsx(EMPLOYEE_HEADER, employee_rows(100_000, name_length=150, email_length=60)),
         ),
     }
 

@@ -28,6 +28,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 RUN_DIR = BASE_DIR / ".run"
 PIDFILE = RUN_DIR / "demo.pid"
 WORKER_PIDFILE = RUN_DIR / "worker.pid"
+CHILDREN_FILE = RUN_DIR / "children.pids"
 BEAT_PIDFILE = RUN_DIR / "beat.pid"
 BEAT_SCHEDULE = RUN_DIR / "celerybeat-schedule"
 ACCESS_LOG = RUN_DIR / "access.log"
@@ -129,7 +130,29 @@ def _spawn(command: list[str]) -> subprocess.Popen:
     """Start a child in its own session: Ctrl-C reaches only this process, which then stops
     the children itself (instead of each one racing to shut down on its own)."""
     program, *args = command
-    return subprocess.Popen([str(BIN / program), *args], cwd=BASE_DIR, start_new_session=True)
+    process = subprocess.Popen([str(BIN / program), *args], cwd=BASE_DIR, start_new_session=True)
+    # Remembered for `make stop`: if this process itself is killed (the terminal closed),
+    # the children live on in their own sessions.
+    RUN_DIR.mkdir(exist_ok=True)
+    with CHILDREN_FILE.open("a") as children:
+        children.write(f"{process.pid}\n")
+    return process
+
+
+def _orphans_stop() -> None:
+    """Stop the process groups of children a killed `make demo` left behind (only those
+    still running this project's programs: a pid may have been reused since)."""
+    if not CHILDREN_FILE.exists():
+        return
+    for line in CHILDREN_FILE.read_text().split():
+        pid = int(line)
+        try:
+            if str(BIN) not in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="ignore"):
+                continue
+            os.killpg(pid, signal.SIGTERM)
+        except (OSError, ValueError):
+            continue
+    CHILDREN_FILE.unlink(missing_ok=True)
 
 
 def _web_healthy(url: str) -> bool:
@@ -342,6 +365,8 @@ def _serve(bind: str, port: str) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGHUP, _stop)  # the terminal closed
+    CHILDREN_FILE.unlink(missing_ok=True)
     try:
         children = _children(bind, port)
     except ImproperlyConfigured as exc:  # WEB_CONCURRENCY
@@ -415,6 +440,7 @@ def stop() -> int:
         except ProcessLookupError:
             pass
         PIDFILE.unlink(missing_ok=True)
+    _orphans_stop()
     _db_stop()
     return 0
 

@@ -142,6 +142,9 @@ else:
     _db = {**embedded_db.ensure_running(), "PASSWORD": "", "CONN_MAX_AGE": 60}
 _db["ENGINE"] = "django_tenants.postgresql_backend"
 _db.setdefault("OPTIONS", {})
+# A database host that does not answer fails a connection in 5 s (a page says 503, the
+# health check says so), not after the system's TCP timeout of minutes.
+_db["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
 if not str(_db.get("HOST") or "").startswith("/"):
     # Over TCP, notice a database host that vanished within about a minute, not the
     # system's two hours (the server side of this: tenants.services._provision_lease).

@@ -299,3 +299,17 @@ def test_the_embedded_database_starts_again_in_the_same_process(monkeypatch):
     finally:
         embedded_db.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_make_stop_stops_children_a_killed_demo_left_behind(tmp_path, monkeypatch):
+    """Closing the terminal used to kill `make demo` without its clean-up; its children,
+    each in a session of its own, lived on out of `make stop`'s reach."""
+    from saas_platform import devstack
+
+    monkeypatch.setattr(devstack, "RUN_DIR", tmp_path)
+    monkeypatch.setattr(devstack, "CHILDREN_FILE", tmp_path / "children.pids")
+    orphan = devstack._spawn(["python", "-c", "import time; time.sleep(60)"])
+    assert orphan.poll() is None
+    devstack._orphans_stop()
+    assert orphan.wait(timeout=10) == -15  # SIGTERM
+    assert not (tmp_path / "children.pids").exists()

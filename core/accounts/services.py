@@ -60,11 +60,15 @@ def account_password_email_claim(*, user: User, address: str | None) -> datetime
     now = timezone.now()
     day_ago = now - datetime.timedelta(days=1)
     PasswordEmail.objects.filter(sent_at__lt=day_ago).delete()  # kept for a day only
-    account_times = list(
+    sent = list(
         PasswordEmail.objects.filter(user=user, sent_at__gte=day_ago).values_list(
-            "sent_at", flat=True
+            "sent_at", "address"
         )
     )
+    account_times = [sent_at for sent_at, _address in sent]
+    # The daily cap counts the requests anyone can make from the login page, never the
+    # admin's: strangers must not be able to use up the admin's link for a day.
+    daily_times = [] if address is None else [at for at, origin in sent if origin is not None]
     address_times = []
     if address is not None:
         address_times = list(
@@ -72,7 +76,12 @@ def account_password_email_claim(*, user: User, address: str | None) -> datetime
                 address=address, sent_at__gte=now - datetime.timedelta(hours=1)
             ).values_list("sent_at", flat=True)
         )
-    wait = password_email_wait(account_times=account_times, address_times=address_times, now=now)
+    wait = password_email_wait(
+        account_times=account_times,
+        address_times=address_times,
+        now=now,
+        daily_times=daily_times,
+    )
     if wait is None:
         PasswordEmail.objects.create(user=user, address=address, sent_at=now)
     return wait

@@ -58,9 +58,18 @@ def client_address(request) -> str | None:
         if len(forwarded) >= proxies:
             address = forwarded[-proxies]
     try:
-        return str(ipaddress.ip_address(address)) if address else None
+        parsed = ipaddress.ip_address(address) if address else None
     except ValueError:
         return None
+    if parsed is None:
+        return None
+    if parsed.version == 6 and parsed.ipv4_mapped:
+        return str(parsed.ipv4_mapped)
+    if parsed.version == 6:
+        # One home or office is given a whole /64 of IPv6 addresses: counted as one, under
+        # the first address of the /64.
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
+    return str(parsed)
 
 
 # --- Logins (django-axes) -----------------------------------------------------------------
@@ -199,6 +208,7 @@ def password_email_wait(
     account_times: list[datetime.datetime],
     address_times: list[datetime.datetime],
     now: datetime.datetime,
+    daily_times: list[datetime.datetime] | None = None,
 ) -> datetime.timedelta | None:
     """How long until one more password email may go to an account, given when earlier
     ones went to it and from the same address; None when one may go now."""
@@ -210,7 +220,7 @@ def password_email_wait(
             window=datetime.timedelta(seconds=settings.PASSWORD_EMAIL_INTERVAL_SECONDS),
         ),
         rate_wait(
-            account_times,
+            account_times if daily_times is None else daily_times,
             now=now,
             limit=settings.PASSWORD_EMAILS_PER_DAY,
             window=datetime.timedelta(days=1),

@@ -24,16 +24,17 @@ class TableError(ValueError):
 
 @dataclass(frozen=True)
 class ReadLimits:
-    # Data rows (the header row not counted). The largest Pemda has about 100,000 ASN.
-    rows: int = 200_000
+    # Data rows (the header row not counted). The largest Pemda has some 60,000 ASN.
+    rows: int = 100_000
     # Columns of a row, and the cell furthest to the right. The widest import has 20.
     columns: int = 200
     # Characters in one cell: Excel's own limit.
     cell_chars: int = 32_767
-    # Cells read in the whole sheet, blank ones included (200,000 rows × 25 columns).
-    cells: int = 5_000_000
-    # Distinct texts a workbook may list (its shared strings).
-    shared_strings: int = 2_000_000
+    # Cells read in the whole sheet, blank ones included (100,000 rows × 30 columns).
+    cells: int = 3_000_000
+    # Distinct texts a workbook may list (its shared strings), and their characters in all.
+    shared_strings: int = 1_000_000
+    shared_chars: int = 24_000_000
     # What the parts the import reads (the first sheet, its texts, its styles) unpack to.
     xml_bytes: int = 256 * MEGABYTE
     # How much a part may shrink in the archive, for parts over 1 MB. Real sheets shrink

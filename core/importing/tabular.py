@@ -119,6 +119,10 @@ def _read_csv(data: bytes, limits: ReadLimits):
             raise TableError(
                 _("Row %(row)s cannot be read as CSV: %(reason)s") % {"row": number, "reason": exc}
             ) from None
+        except UnicodeError:  # a UTF-16 file cut in the middle of a character
+            raise TableError(
+                _("The file's text encoding cannot be read; save it as CSV UTF-8.")
+            ) from None
 
     rows = records()
     try:
@@ -152,6 +156,7 @@ def write_xlsx(headers: list[str], rows: Iterable[Iterable]) -> bytes:
     """An .xlsx whose text cells are always text (never formulas), dates as real dates."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
@@ -159,6 +164,10 @@ def write_xlsx(headers: list[str], rows: Iterable[Iterable]) -> bytes:
     for row in rows:
         cells = []
         for value in row:
+            if isinstance(value, str):
+                # Control characters (typed or pasted into a form) cannot be stored in a
+                # workbook's XML: openpyxl would refuse the whole export.
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula

@@ -25,18 +25,21 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from xml.etree import ElementTree
 from xml.parsers import expat
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext as _
+from openpyxl.formula.translate import Translator
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 from core.importing.limits import MEGABYTE, Budget, ReadLimits, TableError
 
 CHUNK = 64 * 1024
-INDEX_MAX_BYTES = 4 * MEGABYTE  # the workbook's index and relationship parts
+INDEX_MAX_BYTES = 4 * MEGABYTE  # the workbook's index, relationships and styles
 RATIO_CHECKED_FROM = MEGABYTE
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]*)")
@@ -72,7 +75,104 @@ def _unescape(text: str) -> str:
     """Excel writes characters XML cannot hold as _xHHHH_ (a line break as _x000D_)."""
     if "_x" not in text:
         return text
-    return _ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text)
+    return _ESCAPE.sub(_unescaped, text)
+
+
+def _unescaped(match) -> str:
+    code = int(match.group(1), 16)
+    return "\ufffd" if 0xD800 <= code <= 0xDFFF else chr(code)  # a lone surrogate is no text
+
+
+def _target_path(folder: str, target: str) -> str:
+    """A relationship's target: absolute ("/xl/workbook.xml") or relative to ``folder``."""
+    path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+    return posixpath.normpath(path)
+
+
+# Nesting a real part needs (a sheet: worksheet/sheetData/row/c/is/r/t); deeper is an attack
+# on the parser's memory (each open element costs it about 120 bytes).
+MAX_DEPTH = 20
+# Bytes of XML fed without a single event (a tag, text, a comment): one token this long is
+# an attack on the parser's time (expat 2.5 scans an unfinished token again on every chunk).
+MAX_TOKEN_BYTES = 1024 * 1024
+_READ_ERRORS = (
+    expat.ExpatError,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,  # TableError and UnicodeError among them
+    NotImplementedError,
+    RuntimeError,
+)
+
+
+def _read(part, size: int) -> bytes:
+    try:
+        return part.read(size)
+    except _READ_ERRORS as exc:
+        if isinstance(exc, TableError):
+            raise
+        raise _unreadable() from None
+
+
+class _Ignore:
+    def start(self, name, attrs):
+        pass
+
+    def end(self, name):
+        pass
+
+    def text(self, data):
+        pass
+
+
+def _guarded_parse(part, handler, budget: Budget) -> Iterator[None]:
+    """Feed ``part`` to expat in chunks, refusing a document type, nesting deeper than
+    MAX_DEPTH and a token longer than MAX_TOKEN_BYTES, and keeping to the time limit."""
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    state = {"depth": 0, "at": 0}
+
+    def seen(*args):
+        state["at"] = parser.CurrentByteIndex
+
+    def start(name, attrs):
+        state["depth"] += 1
+        state["at"] = parser.CurrentByteIndex
+        if state["depth"] > MAX_DEPTH:
+            raise _unreadable()
+        handler.start(name, attrs)
+
+    def end(name):
+        state["depth"] -= 1
+        state["at"] = parser.CurrentByteIndex
+        handler.end(name)
+
+    def text(data):
+        state["at"] = parser.CurrentByteIndex
+        handler.text(data)
+
+    def refuse(*args):
+        raise _unreadable()
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    parser.CommentHandler = seen
+    parser.ProcessingInstructionHandler = seen
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    fed = 0
+    while chunk := _read(part, CHUNK):
+        parser.Parse(chunk, False)
+        fed += len(chunk)
+        if fed - state["at"] > MAX_TOKEN_BYTES:
+            raise _unreadable()
+        budget.clock()
+        yield
+    parser.Parse(b"", True)
+    yield
 
 
 class Workbook:
@@ -138,16 +238,20 @@ class Workbook:
             raise _unreadable() from None
 
     def _small_xml(self, path: str) -> ElementTree.Element:
+        """A small part (the index, relationships, styles) as a tree, once the guarded
+        parser has checked its nesting and its tokens (no entity, no document type)."""
         info = self.parts.get(path)
         if info is None or info.file_size > INDEX_MAX_BYTES:
             raise _unreadable()
-        with self._open(path) as part:
-            data = part.read(INDEX_MAX_BYTES + 1)
-        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-            raise _unreadable()
         try:
+            with self._open(path) as part:
+                data = part.read(INDEX_MAX_BYTES + 1)
+            for _chunk in _guarded_parse(io.BytesIO(data), _Ignore(), self.budget):
+                pass
             return ElementTree.fromstring(data)
-        except ElementTree.ParseError:
+        except _READ_ERRORS + (ElementTree.ParseError,) as exc:
+            if isinstance(exc, TableError):
+                raise
             raise _unreadable() from None
 
     def _relations(self, part: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -160,9 +264,7 @@ class Workbook:
         for element in self._small_xml(rels_path).iter():
             if _local(element.tag) != "Relationship" or element.get("TargetMode") == "External":
                 continue
-            target = element.get("Target", "")
-            path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
-            path = posixpath.normpath(path)
+            path = _target_path(folder, element.get("Target", ""))
             relations[element.get("Id")] = path
             kinds.setdefault(element.get("Type", "").rpartition("/")[2], path)
         return relations, kinds
@@ -172,30 +274,15 @@ class Workbook:
             return None
         for element in self._small_xml(rels_path).iter():
             if _local(element.tag) == "Relationship" and element.get("Type", "").endswith(kind):
-                return posixpath.normpath(posixpath.join(folder, element.get("Target", "")))
+                return _target_path(folder, element.get("Target", ""))
         return None
 
     def _stream(self, path: str, handler) -> Iterator[None]:
-        """Feed a part to expat a chunk at a time; yield after each chunk."""
-        parser = expat.ParserCreate()
-        parser.buffer_text = True
-        parser.StartElementHandler = handler.start
-        parser.EndElementHandler = handler.end
-        parser.CharacterDataHandler = handler.text
-
-        def refuse(*args):
-            raise _unreadable()
-
-        parser.StartDoctypeDeclHandler = refuse
-        parser.EntityDeclHandler = refuse
+        """Feed a part to expat a chunk at a time, guarded; yield after each chunk."""
         try:
             with self._open(path) as part:
-                while chunk := part.read(CHUNK):
-                    parser.Parse(chunk, False)
-                    yield
-                parser.Parse(b"", True)
-                yield
-        except (expat.ExpatError, zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+                yield from _guarded_parse(part, handler, self.budget)
+        except _READ_ERRORS as exc:
             if isinstance(exc, TableError):
                 raise
             raise _unreadable() from None
@@ -248,7 +335,7 @@ class Workbook:
         rows = cells = read = 0
         tail = b""
         with self._open(self.sheet_path) as sheet:
-            while chunk := sheet.read(1024 * 1024):
+            while chunk := _read(sheet, 1024 * 1024):
                 window = tail + chunk
                 rows += len(_ROW_TAG.findall(window)) - len(_ROW_TAG.findall(tail))
                 cells += len(_CELL_TAG.findall(window)) - len(_CELL_TAG.findall(tail))
@@ -283,6 +370,7 @@ class _StringsHandler:
         self.strings: list[str] = []
         self.parts: list[str] | None = None
         self.length = 0
+        self.total = 0
         self.in_text = False
         self.in_phonetic = False
 
@@ -305,6 +393,15 @@ class _StringsHandler:
                 )
             self.strings.append(_unescape("".join(self.parts)))
             self.parts = None
+            self.total += self.length
+            if self.total > self.budget.limits.shared_chars:
+                raise TableError(
+                    _(
+                        "The workbook's texts hold more than %(max)s characters; split it into "
+                        "smaller files."
+                    )
+                    % {"max": intcomma(self.budget.limits.shared_chars)}
+                )
         elif name == "t":
             self.in_text = False
         elif name == "rPh":
@@ -340,6 +437,8 @@ class _SheetHandler:
         self.collecting: list[str] | None = None
         self.length = 0
         self.in_phonetic = False
+        self.formula_shared: str | None = None
+        self.shared_formulas: dict[str, tuple[str, str]] = {}
 
     def drain(self) -> list[tuple[int, list]]:
         done, self.done = self.done, []
@@ -367,6 +466,7 @@ class _SheetHandler:
             self.collecting = self.value_parts = []
         elif name == "f":
             self.collecting = self.formula_parts = []
+            self.formula_shared = attrs.get("si") if attrs.get("t") == "shared" else None
         elif name == "is":
             self.inline_parts = []
         elif name == "t" and self.inline_parts is not None and not self.in_phonetic:
@@ -389,6 +489,7 @@ class _SheetHandler:
         except ValueError:
             self.cell_style = None
         self.value_parts = self.formula_parts = self.inline_parts = None
+        self.formula_shared = None
         self.length = 0
 
     def end(self, name):
@@ -415,9 +516,27 @@ class _SheetHandler:
             self.budget.cell_length(self.length, self._where())
             self.collecting.append(data)
 
+    def _formula(self, formula: str) -> str:
+        """A formula's text. Excel writes a formula filled down or across once, on its
+        first cell (si="0" with the text), and the others as references to it: those are
+        given the first one's text moved to their own cell, as openpyxl does."""
+        shared = self.formula_shared
+        if shared is None:
+            return formula
+        if formula != "=":
+            self.shared_formulas[shared] = (formula, self._where())
+            return formula
+        if shared not in self.shared_formulas:
+            return formula
+        first, origin = self.shared_formulas[shared]
+        try:
+            return Translator(first, origin=origin).translate_formula(self._where())
+        except Exception:  # a formula openpyxl cannot move: its first cell's text
+            return first
+
     def _value(self):
         if self.formula_parts is not None:
-            return "=" + "".join(self.formula_parts)
+            return self._formula("=" + "".join(self.formula_parts))
         kind = self.cell_type
         if kind == "inlineStr":
             return _unescape("".join(self.inline_parts or []))

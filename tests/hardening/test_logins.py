@@ -294,3 +294,33 @@ def test_rate_wait_counts_only_the_window():
     assert rate_wait(minutes, now=now, limit=2, window=hour) == datetime.timedelta(minutes=30)
     assert rate_wait(minutes, now=now, limit=1, window=hour) == datetime.timedelta(minutes=59)
     assert rate_wait([], now=now, limit=1, window=hour) is None
+
+
+def test_the_addresses_of_one_ipv6_64_count_as_one(rf, settings):
+    from core.accounts.throttle import client_address
+
+    settings.TRUSTED_PROXIES = 0
+    first = rf.get("/", REMOTE_ADDR="2001:db8:1:2::1")
+    other = rf.get("/", REMOTE_ADDR="2001:db8:1:2:ffff::9")
+    elsewhere = rf.get("/", REMOTE_ADDR="2001:db8:1:3::1")
+    assert client_address(first) == client_address(other) == "2001:db8:1:2::"
+    assert client_address(elsewhere) != client_address(first)
+    assert client_address(rf.get("/", REMOTE_ADDR="::ffff:10.0.0.7")) == "10.0.0.7"
+
+
+def test_strangers_cannot_use_up_the_admins_password_link(surabaya):
+    import datetime
+
+    from django.utils import timezone
+
+    from core.accounts.models import PasswordEmail, User
+    from core.accounts.services import account_password_email_claim
+
+    with surabaya:
+        user = User.objects.get(username="admin")
+        long_ago = timezone.now() - datetime.timedelta(hours=1)
+        for n in range(10):  # the day's cap, used up from the login page
+            PasswordEmail.objects.create(user=user, address=f"10.0.0.{n}", sent_at=long_ago)
+        assert account_password_email_claim(user=user, address="10.9.9.9") is not None
+        assert account_password_email_claim(user=user, address=None) is None  # the admin's
+        assert account_password_email_claim(user=user, address=None) is not None  # 2 minutes

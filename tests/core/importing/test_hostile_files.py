@@ -297,3 +297,88 @@ def test_a_file_refused_part_way_reports_only_why(surabaya, admin, monkeypatch):
     assert [error["message"] for error in job.report["errors"]] == [
         "The file has more than 5 rows; split it into smaller files."
     ]
+
+
+# -- found in review: parser attacks, damaged archives, what real files hold -------------------
+
+
+def _replace_part(data: bytes, name: str, body: bytes, *, crc_damaged=False) -> bytes:
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item.filename, body if item.filename == name else source.read(item))
+    result = out.getvalue()
+    if crc_damaged:  # flip one byte of the part's packed data
+        offset = result.index(name.encode()) + len(name) + 10
+        result = result[:offset] + bytes([result[offset] ^ 0xFF]) + result[offset + 1 :]
+    return result
+
+
+def test_deep_nesting_is_refused_in_the_sheet_and_in_the_index():
+    deep = b"<a>" * 100_000 + b"</a>" * 100_000
+    assert "not a readable Excel" in refusal(workbook_with_sheet(b"<row>" + deep + b"</row>"))
+    index = _replace_part(write_xlsx(["A"], [["x"]]), "xl/workbook.xml", deep)
+    assert "not a readable Excel" in refusal(index)
+    assert table_row_count(index, "f.xlsx") == 0
+
+
+@pytest.mark.parametrize(
+    "token",
+    [b'<row r="1" x="' + b"y" * 3_000_000 + b'"/>', b"<!--" + b"z" * 3_000_000 + b"-->"],
+    ids=["attribute", "comment"],
+)
+def test_one_token_of_megabytes_is_refused(token):
+    data = workbook_with_sheet(token, compress=False)  # stored: the ratio check passes
+    assert "not a readable Excel" in refusal(data)
+
+
+def test_damaged_archives_are_unreadable_not_failed_jobs():
+    good = write_xlsx(["A"], [["x"]])
+    assert "not a readable Excel" in refusal(
+        _replace_part(good, SHEET, b"x" * 5000, crc_damaged=True)
+    )
+    assert "not a readable Excel" in refusal(
+        workbook_with_sheet(inline("A1", "_xD800_") + b"", compress=True)[:-30]
+    )
+
+
+def test_a_lone_surrogate_escape_becomes_a_replacement_character():
+    data = workbook_with_sheet(b'<row r="1">' + inline("A1", "a_xD800_b") + b"</row>")
+    header, _rows = read_all(data)
+    assert header == ["a\ufffdb"]
+
+
+def test_a_root_relationship_with_an_absolute_target_is_followed():
+    rels = (
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/officeDocument" Target="/xl/workbook.xml"/></Relationships>'
+    )
+    data = _replace_part(write_xlsx(["Nama"], [["Rudi"]]), "_rels/.rels", rels)
+    assert read_all(data) == (["nama"], [(2, ["Rudi"])])
+
+
+def test_a_formula_filled_down_is_given_each_cell_its_own_text():
+    book = OpenpyxlWorkbook()
+    sheet = book.active
+    sheet.append(["A", "B"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    sheet_xml = (
+        b'<row r="1">' + inline("A1", "a") + inline("B1", "b") + b"</row>"
+        b'<row r="2"><c r="A2"><v>1</v></c><c r="B2"><f t="shared" ref="B2:B3" si="0">A2*2</f>'
+        b'<v>2</v></c></row><row r="3"><c r="A3"><v>2</v></c><c r="B3"><f t="shared" si="0"/>'
+        b"<v>4</v></c></row>"
+    )
+    _header, rows = read_all(workbook_with_sheet(sheet_xml))
+    assert rows == [(2, [1, "=A2*2"]), (3, [2, "=A3*2"])]
+
+
+def test_a_utf16_csv_cut_in_a_character_is_refused_with_the_encoding_message():
+    data = "A\r\nb\r\n".encode("utf-16") + b"\x00"
+    assert "encoding" in refusal(data, "f.csv")
+
+
+def test_control_characters_never_break_an_export():
+    data = write_xlsx(["Nama"], [["Nur\x01Aini\x1f"]])
+    assert read_all(data)[1] == [(2, ["NurAini"])]
