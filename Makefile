@@ -36,6 +36,7 @@ bench: $(STAMP)
 	DEBUG=1 $(PY) bench/provisioning.py
 	DEBUG=1 $(PY) bench/import_people.py
 	DEBUG=1 $(PY) bench/org_edit.py
+	DEBUG=1 $(PY) bench/import_hostile.py
 
 clean-db: stop
 	rm -rf .pgdata

@@ -11,9 +11,9 @@ the issue sets: no upload of at most 25 MB makes a process grow by more than 300
 
 1. A database of its own (``<name>_bench_hostile``), dropped at the end; one Pemda.
 2. The files, built here: the issue's three crafted workbooks at full size, a "zip bomb"
-   unpacking to 1 GB, a CSV of 1,000,000 rows, and the largest real files the limits allow
-   (100,000 employees as CSV, 25 MB, and as .xlsx with 150-character names; their rows name units that do not exist, so
-   every row is checked and reported and nothing is written).
+   unpacking to 1 GB, a CSV of 1,000,000 rows, texts and nesting at the limits, and the
+   largest real files the limits allow (100,000 employees as CSV and as .xlsx with long
+   names; their rows break rules, so every row is checked and reported, nothing written).
 3. Each file in a child process: seconds, the outcome (the first message), memory growth.
 """
 

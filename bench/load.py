@@ -35,10 +35,17 @@ load, and for the p95 at 100 users (target: at most 500 ms, no errors).
 6. Each run spawns its users, lets them run WARMUP seconds unrecorded (connections opened,
    the workers' first requests), then records every request for ``--time``. Percentiles
    are exact (from every recorded response time), requests/s = recorded requests / window.
+7. Where the CPU went (Linux): per request, the machine's, the server's (``--server-pid``,
+   the gunicorn master), the database backends' (``--database``, by their process title)
+   and this generator's; what is left is anything else running, and a run with more than
+   a little of that (or a machine busy before it starts) was measured on a shared machine
+   and reads too low. From the three known parts it prints the ceiling: cores ÷ CPU per
+   request, the most this mix can reach on this machine whatever the worker settings.
 
-The generator runs beside the server and takes CPU from it (it is one gevent process; it
-stays under a fifth of one core at 300 requests/s). Start the server as production would
-(DEBUG off); which gunicorn workers and threads is the server's business, not this script's.
+The generator runs beside the server and takes CPU from it: one gevent process, 0.5–1 ms of
+CPU per request (the upper figure when the server closes every connection, as gunicorn's
+sync workers do). Start the server as production would (DEBUG off); which gunicorn workers
+and threads is the server's business, not this script's.
 """
 
 from __future__ import annotations
@@ -71,6 +78,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 MAX_USERS = 500
 MAX_SECONDS = 600
 WARMUP = 5  # seconds run before the recording starts
+SETTLE = 3  # seconds between runs
 ROLES = ("admin", "pimpinan", "kepala.bkpsdmd", "atasan", "pegawai1")
 TARGET_P95_MS = 500
 CPU_PARTS = ("machine", "server", "database", "generator")
@@ -278,35 +286,53 @@ def own_cpu() -> float:
 class CpuMeter:
     """CPU used during the recorded window: the machine, the server (its master's pid, when
     given), the database's backends (its name, when given) and this generator; what is left
-    is everything else running on the machine."""
+    is everything else running on the machine.
+
+    Backends come and go (Django closes a connection after DB_CONN_MAX_AGE seconds), so they
+    are sampled every SAMPLE seconds: one that ends counts up to its last sample.
+    """
+
+    SAMPLE = 0.5
 
     def __init__(self, server_pid: int | None, database: str | None):
         self.server_pid = server_pid
         self.database = database
 
     def start(self):
-        self.begin = (machine_cpu(), self._server(), self._database(), own_cpu(), time.monotonic())
+        self.backends_before = self._database()
+        self.backends_seen = dict(self.backends_before)
+        self.sampling = gevent.spawn(self._sample) if self.database else None
+        self.begin = (machine_cpu(), self._server(), own_cpu(), time.monotonic())
 
     def stop(self) -> dict:
-        machine, server, database, own, started = self.begin
-        end_machine, end_server, end_database = machine_cpu(), self._server(), self._database()
+        machine, server, own, started = self.begin
+        end_machine, end_server = machine_cpu(), self._server()
         result = {"generator": own_cpu() - own, "seconds": time.monotonic() - started}
         if machine and end_machine:
             result["machine"] = end_machine[0] - machine[0]
             result["capacity"] = end_machine[1] - machine[1]
         if server is not None and end_server is not None:
             result["server"] = end_server - server
-        if self.database:  # a backend that started during the window counts from zero
+        if self.sampling is not None:
+            self.sampling.kill()
+            self.backends_seen.update(self._database())
+            # a backend that started during the window counts from zero
             result["database"] = sum(
-                used - database.get(pid, 0.0) for pid, used in end_database.items()
+                used - self.backends_before.get(pid, 0.0)
+                for pid, used in self.backends_seen.items()
             )
         return result
 
-    def _database(self) -> dict[int, float]:
-        return database_cpu(self.database) if self.database else {}
+    def _sample(self):
+        while True:
+            gevent.sleep(self.SAMPLE)
+            self.backends_seen.update(self._database())
 
     def _server(self):
         return process_tree_cpu(self.server_pid) if self.server_pid else None
+
+    def _database(self) -> dict[int, float]:
+        return database_cpu(self.database) if self.database else {}
 
 
 def machine_busy(seconds: float = 1.0) -> float | None:
@@ -337,6 +363,7 @@ class Recorder:
 
 def run(user_class, *, target: str, users: int, seconds: int, wait, meter: CpuMeter) -> dict:
     """Run ``users`` users of ``user_class`` for WARMUP + ``seconds``; the recorded figures."""
+    gevent.sleep(SETTLE)  # the server answers what the last run left queued
     busy = machine_busy()
     recorder = Recorder()
     user = type(user_class.__name__, (user_class,), {"host": target, "wait_time": wait})

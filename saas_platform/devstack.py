@@ -164,8 +164,12 @@ def _web_healthy(url: str) -> bool:
 
 
 def web_workers(environ=None, cpus: int | None = None) -> int:
-    """Gunicorn's web processes: ``WEB_CONCURRENCY`` if set, else (2 × cores) + 1, gunicorn's
-    own advice (a process waits on the database about as long as it computes)."""
+    """Gunicorn's web processes (one thread each): ``WEB_CONCURRENCY`` if set, else cores + 1.
+
+    Measured with bench/load.py on 2 cores: a page spends about 10 ms computing and 2.6 ms
+    in the database, so more processes than cores only queue for the CPU (3 processes: 154
+    requests/s, p95 718 ms at 100 users; 5: 133, 831 ms; 2 × 4 threads: 138, 1,157 ms —
+    threads share out connections unevenly)."""
     environ = os.environ if environ is None else environ
     value = environ.get("WEB_CONCURRENCY", "").strip()
     if value:
@@ -177,7 +181,7 @@ def web_workers(environ=None, cpus: int | None = None) -> int:
         return int(value)
     if cpus is None:
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return 2 * (cpus or 1) + 1
+    return (cpus or 1) + 1
 
 
 def exit_description(code: int) -> str:
@@ -344,7 +348,7 @@ def _children(bind: str, port: str) -> list[Child]:
     ]  # fmt: skip
     web = [
         "gunicorn", "saas_platform.wsgi", "--bind", f"{bind}:{port}",
-        "--workers", str(web_workers()), "--threads", "4", "--graceful-timeout", "5",
+        "--workers", str(web_workers()), "--threads", "1", "--graceful-timeout", "5",
         "--log-level", "warning", "--access-logfile", str(ACCESS_LOG),
     ]  # fmt: skip
     return [Child("worker", worker), Child("beat", beat), Child("web", web, essential=True)]

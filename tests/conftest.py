@@ -33,6 +33,12 @@ def _provision(code, slug, template, password, email):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connection
+
+    # pytest-django skips creating the test database when no selected test needs one; the
+    # shared Pemda must then never be provisioned into the real database instead.
+    if not connection.settings_dict["NAME"].startswith("test_"):
+        pytest.skip("no test database: these tests were selected without a database test")
     with django_db_blocker.unblock():
         call_command("build_templates", verbosity=0)
         surabaya = _provision("35.78", "surabaya", "surabaya", PASSWORD, "admin@surabaya.go.id")

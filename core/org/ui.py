@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.accounts.models import Role
 from core.org import selectors
-from core.org.access import WHOLE_PEMDA_ROLES, can_manage, scope_description
+from core.org.access import WHOLE_PEMDA_ROLES, can_manage, employee_of, scope_description
 from core.org.models import Employee
 from core.ui.registry import HomeCard, NavEntry, card_register, nav_register
 
@@ -24,22 +24,18 @@ def _me_loaded(request):
     """The user's employee record (None without one) with what the cards show, read once
     for the whole page.
 
-    It is also kept on the user (``user.employee``), where the scope helpers
+    It replaces the record cached on the user (``user.employee``), where the scope helpers
     (core.org.access) look for it: they then find its unit and OPD loaded instead of
-    querying the employee, its unit and its OPD again for each card.
+    querying them again for each card. (The plain lookup comes first: for the admin and
+    the leader, who have no record, it is the cheaper query.)
     """
     me = getattr(request, "_org_me", _UNREAD)
     if me is _UNREAD:
-        me = (
-            Employee.objects.select_related(
-                "position", "unit", "unit__opd", "derived_atasan", "atasan_override"
-            )
-            .filter(user=request.user)
-            .first()
-            if request.user.is_authenticated
-            else None
-        )
+        me = employee_of(request.user)
         if me is not None:
+            me = Employee.objects.select_related(
+                "position", "unit", "unit__opd", "derived_atasan", "atasan_override"
+            ).get(pk=me.pk)
             request.user.employee = me  # caches the relation; saves nothing
         request._org_me = me
     return me
