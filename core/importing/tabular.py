@@ -47,7 +47,7 @@ def _read_xlsx(data: bytes, limits: ReadLimits):
         _number, header = next(rows)
     except StopIteration:
         raise TableError(_("The first sheet is empty.")) from None
-    return _headers(header), _data_rows(rows)
+    return _headers(header), _data_rows(rows, limits)
 
 
 def _encoding(data: bytes) -> str:

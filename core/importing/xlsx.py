@@ -186,7 +186,8 @@ class Workbook:
         except (zipfile.BadZipFile, ValueError, OSError):
             raise _unreadable() from None
         self.parts = {info.filename.lstrip("/"): info for info in self.archive.infolist()}
-        workbook_path = self._target("_rels/.rels", "", "/officeDocument") or "xl/workbook.xml"
+        # The package's own relationships (_rels/.rels) name the workbook's index.
+        workbook_path = self._relations("")[1].get("officeDocument") or "xl/workbook.xml"
         relations, kinds = self._relations(workbook_path)
         workbook = self._small_xml(workbook_path)
         sheets = [el for el in workbook.iter() if _local(el.tag) == "sheet"]
@@ -269,14 +270,6 @@ class Workbook:
             kinds.setdefault(element.get("Type", "").rpartition("/")[2], path)
         return relations, kinds
 
-    def _target(self, rels_path: str, folder: str, kind: str) -> str | None:
-        if rels_path not in self.parts:
-            return None
-        for element in self._small_xml(rels_path).iter():
-            if _local(element.tag) == "Relationship" and element.get("Type", "").endswith(kind):
-                return _target_path(folder, element.get("Target", ""))
-        return None
-
     def _stream(self, path: str, handler) -> Iterator[None]:
         """Feed a part to expat a chunk at a time, guarded; yield after each chunk."""
         try:
@@ -293,7 +286,9 @@ class Workbook:
         """The cell styles (by index) whose number format shows a date or a time."""
         if not self.styles_path or self.styles_path not in self.parts:
             return set()
-        root = self._small_xml_or_streamed(self.styles_path)
+        if self.parts[self.styles_path].file_size > INDEX_MAX_BYTES:  # say which part
+            raise TableError(_("The workbook's styles are too large to read; save it again."))
+        root = self._small_xml(self.styles_path)
         formats = dict(BUILTIN_FORMATS)
         for element in root.iter():
             if _local(element.tag) == "numFmt":
@@ -313,13 +308,6 @@ class Workbook:
                 if fmt and is_date_format(fmt):
                     dates.add(index)
         return dates
-
-    def _small_xml_or_streamed(self, path: str) -> ElementTree.Element:
-        # Styles are small (a few KB); the size check above bounds them anyway.
-        info = self.parts[path]
-        if info.file_size > INDEX_MAX_BYTES:
-            raise TableError(_("The workbook's styles are too large to read; save it again."))
-        return self._small_xml(path)
 
     def shared_strings(self) -> list[str]:
         if not self.strings_path or self.strings_path not in self.parts:
@@ -479,10 +467,10 @@ class _SheetHandler:
             return
         self.budget.cells_read()
         self.row_cells += 1
-        self.budget.row_width(self.row_cells, self.row_number)
         reference = _CELL_REF.match(attrs.get("r", ""))
         self.column = _column_index(reference.group(1)) if reference else self.column + 1
-        self.budget.row_width(self.column, self.row_number)
+        # Both: a row of many cells all at "A1" is as wide, for memory, as one to column ZZ.
+        self.budget.row_width(max(self.row_cells, self.column), self.row_number)
         self.cell_type = attrs.get("t", "n")
         try:
             self.cell_style = int(attrs.get("s", ""))

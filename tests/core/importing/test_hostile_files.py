@@ -145,7 +145,6 @@ def test_the_reader_gives_what_openpyxl_gives():
     sheet.append(["Nur Aini", 101, datetime.datetime(1985, 4, 17), True, "=SUM(B2:B3)", 2.5])
     sheet.append([])
     sheet.append(["Dua\r\nbaris", -3, datetime.date(2020, 2, 29), False, None, 1e-7])
-    sheet["F1"].value = "Pecahan"
     for epoch in (False, True):
         book.epoch = datetime.datetime(1904, 1, 1) if epoch else datetime.datetime(1899, 12, 30)
         buffer = io.BytesIO()
@@ -337,9 +336,8 @@ def test_damaged_archives_are_unreadable_not_failed_jobs():
     assert "not a readable Excel" in refusal(
         _replace_part(good, SHEET, b"x" * 5000, crc_damaged=True)
     )
-    assert "not a readable Excel" in refusal(
-        workbook_with_sheet(inline("A1", "_xD800_") + b"", compress=True)[:-30]
-    )
+    cut_short = workbook_with_sheet(b'<row r="1">' + inline("A1", "a") + b"</row>")[:-30]
+    assert "not a readable Excel" in refusal(cut_short)
 
 
 def test_a_lone_surrogate_escape_becomes_a_replacement_character():
@@ -359,11 +357,6 @@ def test_a_root_relationship_with_an_absolute_target_is_followed():
 
 
 def test_a_formula_filled_down_is_given_each_cell_its_own_text():
-    book = OpenpyxlWorkbook()
-    sheet = book.active
-    sheet.append(["A", "B"])
-    buffer = io.BytesIO()
-    book.save(buffer)
     sheet_xml = (
         b'<row r="1">' + inline("A1", "a") + inline("B1", "b") + b"</row>"
         b'<row r="2"><c r="A2"><v>1</v></c><c r="B2"><f t="shared" ref="B2:B3" si="0">A2*2</f>'
