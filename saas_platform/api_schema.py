@@ -28,13 +28,29 @@ def _ref(name: str) -> dict:
 RESPONSES = {
     "400": (
         "BadRequest",
-        "Refused input: the fields (or filters) and why, in the user's language.",
+        "Refused input, in the user's language: a filter of the wrong form (the filters "
+        "and why), or a NUL character in the address.",
+    ),
+    "400 write": (
+        "BadRequest",
+        "Refused input, in the user's language (the fields and why): a field of the wrong "
+        "form, a body that is not a JSON object, or a write that breaks a rule the schema "
+        "cannot state: a code that does not exist, a golongan for a PPPK or none for a PNS, "
+        "a jenjang outside FUNGSIONAL, a NIP that is no real NIP or that would change, a "
+        "date in the future, an email another account holds, a unit below itself …",
     ),
     "401": ("Error", "No valid credentials (send `Authorization: Token …` or a session)."),
     "403": ("Error", "Signed in, but this role may not do this."),
     "404": ("Error", "No such record among those this user may see (or no such page)."),
+    "406": ("Error", "The Accept header asks for something other than JSON (or HTML)."),
     "409": ("FieldErrors", "A record with this code or NIP already exists."),
+    "413": ("Error", "The body is larger than 25 MB."),
+    "415": ("Error", "The body is not `application/json`."),
+    "503": ("Error", "The database cannot be reached; try again shortly."),
 }
+# Which operations can answer what, beyond their own 2xx.
+ALWAYS = ("401", "403", "404", "406", "503")
+WRITES = ("400 write", "409", "413", "415")
 
 
 def _strings_without_nul(schema: dict) -> None:
@@ -53,8 +69,8 @@ def _strings_without_nul(schema: dict) -> None:
 
 
 def error_responses(result, generator, request, public):
-    """1. Add the error shapes; 2. document 400/401/403/404 (and 409 on writes) on every
-    operation that can answer them; 3. strings never hold NUL, in bodies and filters."""
+    """1. Add the error shapes; 2. document every error code on each operation that can
+    answer it; 3. strings never hold NUL, in bodies and filters."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Error"] = ERROR
     schemas["FieldErrors"] = FIELD_ERRORS
@@ -72,14 +88,15 @@ def error_responses(result, generator, request, public):
         for method, operation in operations.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
-            codes = ["401", "403", "404"]
-            if method != "get" or operation.get("parameters"):
-                codes.append("400")
+            codes = list(ALWAYS)
             if method in ("post", "put", "patch"):
-                codes.append("409")
+                codes += WRITES
+            elif operation.get("parameters"):  # a bad filter, or a NUL in the address
+                codes.append("400")
             responses = operation.setdefault("responses", {})
-            for code in codes:
-                name, description = RESPONSES[code]
+            for key in codes:
+                name, description = RESPONSES[key]
+                code = key.split()[0]
                 responses.setdefault(code, {"description": description, **_ref(name)})
             for parameter in operation.get("parameters", []):
                 _strings_without_nul(parameter.get("schema"))

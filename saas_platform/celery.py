@@ -19,6 +19,7 @@ RESUME_COUNTDOWN = 3
 @worker_ready.connect
 def resume_interrupted_work(sender, **kwargs):
     """A worker that starts, e.g. restarted after ``kill -9``, first hands back what the dead
-    one left half-done: a message it had taken is never delivered again by the database
-    broker, and the next beat may be a minute away (``tenants.tasks``)."""
+    one left half-done, and sign-ups whose message was lost: a message it had taken is never
+    delivered again by the database broker, and the next beat may be a minute away
+    (``tenants.tasks``)."""
     sender.app.send_task("tenants.tasks.pemda_provision_stale_retry", countdown=RESUME_COUNTDOWN)

@@ -6,7 +6,10 @@
   saas_platform/urls_api.py and templates/drf_spectacular/.)
 - **Cache-Control: private, no-store** on every answer that has not chosen its own: pages,
   exports and the API carry personal data, which no browser cache, proxy or CDN should
-  keep. Static files are served before this middleware (WhiteNoise) and keep their caching.
+  keep. Static files keep the caching WhiteNoise gives them.
+
+The middleware comes first, so answers made by the middleware below it (the unknown-host
+page, the 503 while the database is down, ``/healthz``) carry the headers too.
 """
 
 from __future__ import annotations
@@ -27,9 +30,12 @@ class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.csp = csp_header(settings.CONTENT_SECURITY_POLICY)
+        self.static_prefix = "/" + settings.STATIC_URL.lstrip("/")
 
     def __call__(self, request):
         response = self.get_response(request)
+        if request.path_info.startswith(self.static_prefix):
+            return response  # WhiteNoise's own caching; a style sheet needs no policy
         if "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.csp
         if "Cache-Control" not in response:

@@ -92,12 +92,14 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
+    # First, so that every answer carries the headers, those of the middleware below it too
+    # (the unknown-host page, the 503 while the database is down); static files served by
+    # WhiteNoise keep their own Cache-Control.
+    "saas_platform.security.SecurityHeadersMiddleware",
     "tenants.middleware.PemdaMiddleware",
     "saas_platform.outage.DatabaseOutageMiddleware",  # 503, not 500, while the database is down
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # After WhiteNoise: static files keep their own caching headers.
-    "saas_platform.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "saas_platform.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -178,13 +180,16 @@ SESSION_COOKIE_HTTPONLY = True
 
 # Failed logins (django-axes; core.accounts.throttle): LOGIN_FAILURES_PER_ACCOUNT for one
 # account from one address, or LOGIN_FAILURES_PER_ADDRESS from one address over all
-# accounts, within LOGIN_COOLOFF_MINUTES, pause logging in from there for that long.
+# accounts, within LOGIN_COOLOFF_MINUTES, pause logging in from there for that long;
+# LOGIN_FAILURES_PER_ACCOUNT_ALL_ADDRESSES for one account over all addresses lock the
+# account itself for that long (or until an admin unlocks it).
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
 LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_FAILURES_PER_ACCOUNT_ALL_ADDRESSES = env_int("LOGIN_FAILURES_PER_ACCOUNT_ALL_ADDRESSES", 30)
 LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
 AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_ACCOUNT
 AXES_COOLOFF_TIME = "core.accounts.throttle.login_cooloff"
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
 AXES_HANDLER = "core.accounts.throttle.LoginThrottleHandler"
 AXES_USERNAME_CALLABLE = "core.accounts.throttle.login_account_key"
 AXES_CLIENT_IP_CALLABLE = "core.accounts.throttle.client_address"
@@ -220,7 +225,7 @@ MEDIA_ROOT = BASE_DIR / "media"
 REST_FRAMEWORK = {
     # Token first: a request without credentials gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -263,6 +268,9 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 900)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# A sign-up still 'requested' after this long had its message lost: the sweep below sends
+# another (a late one is harmless: the provisioning lease lets only one run work).
+PROVISION_REQUESTED_GRACE_SECONDS = env_int("PROVISION_REQUESTED_GRACE_SECONDS", 120)
 CELERY_BEAT_SCHEDULE = {
     # Hands a per-Pemda job whose worker died back to the workers (tenants.dispatch).
     "pemda-dispatch-stale-recover": {
@@ -288,8 +296,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.broker_messages_prune_task",
         "schedule": 3600.0,
     },
-    # A Pemda whose provisioning process died (its lease is free) goes back to a worker; one
-    # cheap query, so every minute (tenants.tasks; also at every worker start).
+    # A Pemda whose provisioning process died (its lease is free), or left 'requested' for
+    # PROVISION_REQUESTED_GRACE_SECONDS (its message lost), goes back to a worker; one cheap
+    # statement, so every minute (tenants.tasks; also at every worker start).
     "pemda-provision-stale-retry": {
         "task": "tenants.tasks.pemda_provision_stale_retry",
         "schedule": 60.0,

@@ -1,5 +1,6 @@
 """URLs of the platform site (public schema)."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -9,6 +10,16 @@ from onboarding.views import platform_home
 from saas_platform.admin_login import PlatformAdminAuthenticationForm
 
 admin.site.login_form = PlatformAdminAuthenticationForm
+# The platform's admin reads the public schema, where apps that live only in the Pemda's
+# schemas (the API tokens of rest_framework.authtoken) have no tables: their admin pages
+# could only fail.
+admin.site.unregister(
+    [
+        model
+        for model in admin.site._registry
+        if model._meta.app_config.name not in settings.SHARED_APPS
+    ]
+)
 
 urlpatterns = [
     path("", platform_home, name="home"),

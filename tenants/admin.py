@@ -3,9 +3,23 @@ reference regions, and the per-Pemda dispatch runs. Provisioning, lifecycle chan
 dispatching go through the services, not here."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.utils.translation import gettext_lazy as _
 
 from tenants.models import DispatchItem, DispatchRun, Domain, Pemda, Province, Region
+
+
+class DateBoundedChangeList(ChangeList):
+    """Django's date drill-down turns ``?<field>__year=`` into dates without catching every
+    impossible one (a 25-digit year overflows, year 9999 has no next year): such an address
+    is a wrong filter (the admin's "?e=1" page), not a 500."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
 
 
 class DomainInline(admin.TabularInline):
@@ -95,6 +109,9 @@ class DispatchItemInline(DispatchItemDurationMixin, ReadOnlyAdminMixin, admin.Ta
 
 @admin.register(DispatchRun)
 class DispatchRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    def get_changelist(self, request, **kwargs):
+        return DateBoundedChangeList
+
     list_display = [
         "job",
         "status",

@@ -1,6 +1,6 @@
 """The Pemda lifecycle: an explicit state machine with compare-and-set transitions."""
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +22,11 @@ TRANSITIONS: dict[str, set[str]] = {
     PemdaStatus.SUSPENDED: {PemdaStatus.ACTIVE, PemdaStatus.ARCHIVED},
     PemdaStatus.ARCHIVED: set(),
 }
+
+# Provisioning attempts whose process died (kill -9, the OOM killer, a crash in a migration)
+# before the Pemda is failed for good instead of handed to a worker again: a fault that kills
+# every attempt would otherwise be retried for ever (tenants.services._claim).
+PROVISION_INTERRUPTIONS_MAX = 3
 
 # Statuses whose site is served at the Pemda's domain (suspended Pemda become read-only later).
 SERVED_STATUSES = (PemdaStatus.ACTIVE, PemdaStatus.SUSPENDED)
@@ -53,3 +58,16 @@ def pemda_transition(*, pemda, source: str, target: str, **fields) -> None:
     pemda.status = target
     for name, value in fields.items():
         setattr(pemda, name, value)
+    from tenants.selectors import pemda_host_cache_clear  # it reads the statuses from here
+
+    # This process stops (or starts) serving it at once; the others within PEMDA_HOST_TTL.
+    transaction.on_commit(pemda_host_cache_clear)
+
+
+def pemda_provision_given_up(pemda) -> bool:
+    """Failed because its provisioning process died too often: only a person's retry
+    (``provision_pemda``) provisions it again, never a worker's retry or the sweep."""
+    return (
+        pemda.status == PemdaStatus.FAILED
+        and pemda.provision_interruptions >= PROVISION_INTERRUPTIONS_MAX
+    )

@@ -10,8 +10,10 @@ from django_tenants.utils import get_public_schema_name, get_tenant_domain_model
 
 from saas_platform.health import HEALTH_PATH, healthz
 from saas_platform.outage import is_connection_failure, outage_response
-from tenants.lifecycle import SERVED_STATUSES, PemdaStatus
+from tenants.lifecycle import PemdaStatus
+from tenants.links import site_origin
 from tenants.models import Pemda
+from tenants.selectors import pemda_for_host
 
 
 def platform_tenant() -> Pemda:
@@ -62,10 +64,7 @@ class PemdaMiddleware(TenantMainMiddleware):
     def get_tenant(self, domain_model, hostname):
         if hostname == settings.PLATFORM_DOMAIN:
             return platform_tenant()
-        domain = domain_model.objects.select_related("tenant").get(
-            domain=hostname, tenant__status__in=SERVED_STATUSES, tenant__is_template=False
-        )
-        return domain.tenant
+        return pemda_for_host(hostname)
 
     def no_tenant_found(self, request, hostname):
         connection.set_schema_to_public()
@@ -74,15 +73,10 @@ class PemdaMiddleware(TenantMainMiddleware):
             "tenants/unknown_host.html",
             {
                 "hostname": hostname,
-                "platform_url": f"//{settings.PLATFORM_DOMAIN}{_port(request)}/",
+                "platform_url": f"{site_origin(None)}/",
             },
             status=404,
         )
-
-
-def _port(request) -> str:
-    host = request.get_host()
-    return f":{host.rsplit(':', 1)[1]}" if ":" in host else ""
 
 
 class PemdaTimezoneMiddleware:

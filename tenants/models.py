@@ -105,6 +105,16 @@ class Pemda(TenantMixin):
     admin_email = models.EmailField(_("admin email"), blank=True)
     admin_password_hash = models.CharField(max_length=256, blank=True)
     error = models.TextField(_("last error"), blank=True)
+    # Provisioning attempts whose process died since a person last asked for it; at
+    # PROVISION_INTERRUPTIONS_MAX the Pemda is failed for good (tenants.services._claim).
+    provision_interruptions = models.PositiveSmallIntegerField(
+        _("interrupted provisioning attempts"), default=0, editable=False
+    )
+    # When the sweep last handed it to a worker (tenants.services.pemda_provision_sweep):
+    # a Pemda still 'requested' is handed over again only a grace period later.
+    provision_swept_at = models.DateTimeField(
+        _("last handed to a worker"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
     activated_at = models.DateTimeField(_("activated"), null=True, blank=True)

@@ -1,7 +1,60 @@
-from django.db.models import QuerySet
+import copy
+import threading
+import time
 
-from tenants.lifecycle import PemdaStatus
-from tenants.models import Pemda
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from tenants.lifecycle import SERVED_STATUSES, PemdaStatus
+from tenants.models import Domain, Pemda
+
+# --- Which Pemda a host serves, kept per process ------------------------------------------
+# Finding the Pemda is the first work of every request (two statements: the public search
+# path and the domain lookup). Each process keeps the answer for a host PEMDA_HOST_TTL
+# seconds, on the same terms as the settings cache (core.config.selectors.SETTINGS_TTL):
+# - a change made in this process is forgotten at once: a Pemda changing state
+#   (tenants.lifecycle.pemda_transition, once committed), a Pemda or domain saved or deleted
+#   (the platform admin);
+# - other processes see a Pemda suspended or archived within PEMDA_HOST_TTL;
+# - inside a transaction the database is always read, and an unknown host is never kept.
+PEMDA_HOST_TTL = 10.0  # seconds
+
+_by_host: dict[str, tuple[float, Pemda]] = {}  # hostname → (monotonic time read, Pemda)
+_by_host_lock = threading.Lock()
+
+
+def pemda_host_cache_clear(**_signal) -> None:
+    with _by_host_lock:
+        _by_host.clear()
+
+
+for _model in (Pemda, Domain):
+    receiver((post_save, post_delete), sender=_model)(pemda_host_cache_clear)
+
+
+def pemda_for_host_read(hostname: str) -> Pemda:
+    """The Pemda served at ``hostname`` (active or suspended, never a template); raises
+    Domain.DoesNotExist. Runs in the public schema."""
+    domain = Domain.objects.select_related("tenant").get(
+        domain=hostname, tenant__status__in=SERVED_STATUSES, tenant__is_template=False
+    )
+    return domain.tenant
+
+
+def pemda_for_host(hostname: str) -> Pemda:
+    """:func:`pemda_for_host_read`, kept per process (see PEMDA_HOST_TTL); a copy each time,
+    as a request sets attributes on its tenant."""
+    if connection.in_atomic_block:
+        return pemda_for_host_read(hostname)
+    now = time.monotonic()
+    entry = _by_host.get(hostname)
+    if entry is None or now - entry[0] >= PEMDA_HOST_TTL:
+        entry = (now, pemda_for_host_read(hostname))
+        with _by_host_lock:
+            _by_host[hostname] = entry
+    return copy.copy(entry[1])
 
 
 def pemda_list_active() -> QuerySet[Pemda]:

@@ -6,15 +6,24 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
 from core.accounts.models import Role, User
 from core.config.models import PolicySetting
-from tenants.lifecycle import InvalidTransition, PemdaStatus, pemda_transition
+from tenants.lifecycle import (
+    PROVISION_INTERRUPTIONS_MAX,
+    InvalidTransition,
+    PemdaStatus,
+    pemda_provision_given_up,
+    pemda_transition,
+)
 from tenants.models import Domain, Pemda, Region, RegionLevel, template_schema_name
 from tenants.regions import region_code_parse
 
@@ -159,45 +168,114 @@ def _provision_lease(pemda_id: int) -> Iterator[bool]:
                 logger.warning("Provisioning lease of Pemda %s: session lost", pemda_id)
 
 
+# True when nobody holds the provisioning lease of the Pemda row ``p`` (one parameter: the
+# lease class). pg_locks is read in the statement's own query: no second round trip.
+_LEASE_FREE_SQL = """
+    NOT EXISTS (
+        SELECT 1 FROM pg_locks l
+        WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+          AND l.classid = %s AND l.objid = p.id
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+    )
+"""
+
+
 def pemda_provisioning_abandoned() -> list[int]:
     """Ids of the Pemda left in 'provisioning' by a process that died: nobody holds their lease."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            SELECT p.id FROM tenants_pemda p
-            WHERE p.status = %s AND NOT EXISTS (
-                SELECT 1 FROM pg_locks l
-                WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
-                  AND l.classid = %s AND l.objid = p.id
-                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-            )
-            ORDER BY p.id
-            """,
+            f"SELECT p.id FROM tenants_pemda p WHERE p.status = %s AND {_LEASE_FREE_SQL} "
+            "ORDER BY p.id",
             [PemdaStatus.PROVISIONING, PROVISION_LEASE_CLASS],
         )
         return [row[0] for row in cursor.fetchall()]
 
 
-def _claim(pemda: Pemda) -> bool:
+def pemda_provision_sweep() -> list[int]:
+    """Ids of the Pemda a worker should provision now, marked as handed over (sorted).
+
+    Two kinds, found and marked by one statement, neither with its lease held:
+
+    1. 'provisioning': the process that claimed it died (see PROVISION_LEASE_CLASS); the
+       next run takes it over, and counts the interruption (``_claim``).
+    2. 'requested' for longer than PROVISION_REQUESTED_GRACE_SECONDS since it was asked for
+       or last swept: its message was lost (the broker lost it, or a worker took it and
+       died). A message that is only late (busy workers) is harmless: whichever run comes
+       second finds the lease held or the Pemda claimed, and does nothing. The grace
+       counts from the last sweep too, so that a long queue gets one more message per
+       Pemda per grace period, not one a minute.
+
+    Marked before the caller sends anything: a sweep that dies in between leaves a
+    'requested' Pemda for the next sweep after the grace period.
+    """
+    now = timezone.now()
+    requested_before = now - timedelta(seconds=settings.PROVISION_REQUESTED_GRACE_SECONDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE tenants_pemda p SET provision_swept_at = %s
+            WHERE (
+                p.status = %s
+                OR (p.status = %s AND COALESCE(p.provision_swept_at, p.created_at) < %s)
+            ) AND {_LEASE_FREE_SQL}
+            RETURNING p.id
+            """,
+            [
+                now,
+                PemdaStatus.PROVISIONING,
+                PemdaStatus.REQUESTED,
+                requested_before,
+                PROVISION_LEASE_CLASS,
+            ],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _claim(pemda: Pemda, *, restart: bool) -> bool:
     """Take the Pemda for provisioning (the caller holds its lease); False if nothing to do.
 
-    'provisioning' under a lease we hold means that whoever claimed it died before writing
-    the outcome: its transaction died with its session, so it is recorded as interrupted
-    and claimed again.
+    1. 'provisioning' under a lease we hold means that whoever claimed it died before
+       writing the outcome: its transaction died with its session. That is recorded as an
+       interruption (failed, counted, committed at once, so that the count survives this
+       attempt dying too). The PROVISION_INTERRUPTIONS_MAX-th is final: the Pemda stays
+       failed with the reason for the platform staff, and is not claimed again.
+    2. Claim 'requested' or 'failed' (compare-and-set). A Pemda that gave up is claimed
+       only on ``restart`` (a person asked again), which starts the count from zero.
     """
     try:
         if pemda.status == PemdaStatus.PROVISIONING:
-            logger.warning("Provisioning %s was interrupted (its process died); retrying", pemda)
+            interruptions = pemda.provision_interruptions + 1
+            if restart or interruptions < PROVISION_INTERRUPTIONS_MAX:
+                logger.warning(
+                    "Provisioning %s was interrupted (its process died); retrying", pemda
+                )
+                error = _("Provisioning was interrupted; retrying.")
+            else:
+                logger.error(
+                    "Provisioning %s was interrupted %d times (its process died each time); "
+                    "it is failed, not retried",
+                    pemda,
+                    interruptions,
+                )
+                error = _(
+                    "Provisioning was interrupted %(count)d times: its process died each "
+                    "time (out of memory, or a crash). It is not retried automatically; "
+                    "fix the cause, then run provision_pemda again."
+                ) % {"count": interruptions}
             pemda_transition(
                 pemda=pemda,
                 source=PemdaStatus.PROVISIONING,
                 target=PemdaStatus.FAILED,
-                error=_("Provisioning was interrupted; retrying."),
+                error=error,
+                provision_interruptions=interruptions,
             )
         if pemda.status not in (PemdaStatus.REQUESTED, PemdaStatus.FAILED):
             return False
+        if pemda_provision_given_up(pemda) and not restart:
+            return False
+        fields = {"provision_interruptions": 0} if restart else {}
         pemda_transition(
-            pemda=pemda, source=pemda.status, target=PemdaStatus.PROVISIONING, error=""
+            pemda=pemda, source=pemda.status, target=PemdaStatus.PROVISIONING, error="", **fields
         )
     except InvalidTransition:
         return False  # changed meanwhile (archived by staff)
@@ -232,13 +310,17 @@ def _first_admin_create(pemda: Pemda) -> User:
     return admin
 
 
-def pemda_provision(*, pemda_id: int) -> Pemda:
+def pemda_provision(*, pemda_id: int, restart: bool = False) -> Pemda:
     """Create the Pemda's schema from its template and open it; safe to call again.
 
+    ``restart``: a person asks (``provision_pemda``), not a worker's retry or the sweep;
+    a Pemda whose provisioning process died too often is tried again, counting afresh.
+
     1. Take the Pemda's lease, then claim the row (compare-and-set requested|failed →
-       provisioning; a 'provisioning' left by a dead process is taken over). Another
+       provisioning; a 'provisioning' left by a dead process is taken over, and after
+       PROVISION_INTERRUPTIONS_MAX such deaths failed for good, see ``_claim``). Another
        process holding the lease, or any other status (already active), makes this call a
-       no-op that returns the Pemda as it is.
+       no-op that returns the Pemda as it is: two runs never provision one Pemda at once.
     2. In one transaction: clone the template schema, write the Pemda's identity into
        it, create its first admin, attach its domain, and mark it active. PostgreSQL
        DDL is transactional, so a failure anywhere rolls the new schema back too.
@@ -250,7 +332,7 @@ def pemda_provision(*, pemda_id: int) -> Pemda:
     connection.set_schema_to_public()
     with _provision_lease(pemda_id) as leased:
         pemda = Pemda.objects.select_related("template").get(pk=pemda_id)
-        if not (leased and _claim(pemda)):
+        if not (leased and _claim(pemda, restart=restart)):
             return pemda
         return _provision_claimed(pemda)
 
@@ -293,8 +375,9 @@ def _password_setup_enqueue(pemda: Pemda, admin: User) -> None:
         account_password_setup_send_task.delay(admin.pk, pemda.web_host)
 
 
-def pemda_provision_enqueue(pemda: Pemda) -> None:
-    """Provision in the background once the request row is committed."""
+def pemda_provision_enqueue(pemda: Pemda, *, restart: bool = False) -> None:
+    """Provision in the background once the request row is committed (``restart``: as in
+    ``pemda_provision``)."""
     from tenants.tasks import pemda_provision_task
 
-    transaction.on_commit(lambda: pemda_provision_task.delay(pemda.pk))
+    transaction.on_commit(lambda: pemda_provision_task.delay(pemda.pk, restart=restart))

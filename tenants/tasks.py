@@ -7,8 +7,8 @@ from tenants.dispatch import (
     dispatch_stale_recover,
     pemda_dispatch,
 )
-from tenants.lifecycle import PemdaStatus
-from tenants.services import pemda_provision, pemda_provisioning_abandoned
+from tenants.lifecycle import PemdaStatus, pemda_provision_given_up
+from tenants.services import pemda_provision, pemda_provision_sweep
 
 
 # A pool process that dies mid-task (kill -9, the OOM killer) is retried after
@@ -16,7 +16,8 @@ from tenants.services import pemda_provision, pemda_provisioning_abandoned
 # a task that kills its worker for ever); the retry takes the claim over, whose lease died
 # with that process. A worker whose main process dies cannot send anything: kombu's
 # SQLAlchemy transport hides a message once handed out and never shows it again, so the
-# sweep below, at every worker start and every minute, finds such Pemda.
+# sweep below, at every worker start and every minute, finds such Pemda. Neither retries
+# for ever: each takeover counts, and the PROVISION_INTERRUPTIONS_MAX-th fails the Pemda.
 @shared_task(
     bind=True,
     max_retries=3,
@@ -26,26 +27,37 @@ from tenants.services import pemda_provision, pemda_provisioning_abandoned
     soft_time_limit=600,
     time_limit=900,
 )
-def pemda_provision_task(self, pemda_id: int) -> str:
-    """Provision one Pemda; a failed attempt is retried with backoff (the service is idempotent)."""
-    pemda = pemda_provision(pemda_id=pemda_id)
-    if pemda.status == PemdaStatus.FAILED and self.request.retries < self.max_retries:
+def pemda_provision_task(self, pemda_id: int, restart: bool = False) -> str:
+    """Provision one Pemda; a failed attempt is retried with backoff (the service is idempotent).
+
+    ``restart`` (a person asked) applies to the first run only: the retries of a run that
+    killed its process must count towards giving up, not start the count again. A Pemda
+    that gave up is not retried.
+    """
+    pemda = pemda_provision(pemda_id=pemda_id, restart=restart and not self.request.retries)
+    if (
+        pemda.status == PemdaStatus.FAILED
+        and not pemda_provision_given_up(pemda)
+        and self.request.retries < self.max_retries
+    ):
         raise self.retry(countdown=30 * 2**self.request.retries)
     return pemda.status
 
 
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
 def pemda_provision_stale_retry() -> list[int]:
-    """Periodic (beat) and at every worker start: hand a Pemda whose provisioning process
-    died back to a worker.
+    """Periodic (beat) and at every worker start: hand back to a worker a Pemda whose
+    provisioning process died, or whose message was lost before any run claimed it.
 
-    Such a Pemda stays in ``provisioning`` with nobody holding its lease
-    (``tenants.services``); the task's run takes it over.
+    One statement finds them (``tenants.services.pemda_provision_sweep``): 'provisioning'
+    with nobody holding its lease, which the task's run takes over (or, after too many
+    deaths, fails); 'requested' for longer than a grace period. A Pemda that gave up is
+    'failed' and never found here.
     """
-    abandoned = pemda_provisioning_abandoned()
-    for pemda_id in abandoned:
+    stale = pemda_provision_sweep()
+    for pemda_id in stale:
         pemda_provision_task.delay(pemda_id)
-    return abandoned
+    return stale
 
 
 # Not acks_late (the project's default): redelivering this message after a lost worker would

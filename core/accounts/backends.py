@@ -1,6 +1,8 @@
 from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.db import connection
+from django_tenants.utils import get_public_schema_name
 
 
 def identifier_lookup(identifier: str) -> dict:
@@ -34,6 +36,20 @@ class LoginIdentifierBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The account of a session, with its employee record (or the knowledge that it has
+        none) read in the same query on a Pemda site: nearly every page asks for it
+        (core.org.access.employee_of)."""
+        User = get_user_model()
+        users = User._default_manager
+        if connection.schema_name != get_public_schema_name():  # the platform has no employees
+            users = users.select_related("employee")
+        try:
+            user = users.get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):

@@ -12,7 +12,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from core.accounts import audit as actions
 from core.accounts.models import PasswordEmail, User
-from core.accounts.throttle import account_key, login_locked_addresses, password_email_wait
+from core.accounts.throttle import account_key, login_locked, password_email_wait
 from core.audit.services import audit_record
 from tenants.links import site_host
 
@@ -88,8 +88,9 @@ def account_password_email_claim(*, user: User, address: str | None) -> datetime
 
 
 def account_login_locked(user: User) -> bool:
-    """True while failed logins keep ``user``'s account from logging in from some address."""
-    return bool(login_locked_addresses(user))
+    """True while failed logins keep ``user``'s account from logging in, from everywhere or
+    from some address."""
+    return login_locked(user)
 
 
 @transaction.atomic

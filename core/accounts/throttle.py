@@ -6,10 +6,14 @@ are counted in its own schema, the platform's in public). Three things are Siner
 - **The account, not what was typed, is counted.** The login field takes a username, an
   email address or a NIP; each attempt is recorded under the account it names (its
   username), so switching between the three gives no extra tries.
-- **Two limits.** ``LOGIN_FAILURES_PER_ACCOUNT`` failures for one account from one address,
-  or ``LOGIN_FAILURES_PER_ADDRESS`` from one address over all accounts, within
-  ``LOGIN_COOLOFF_MINUTES``, pause logging in from there until the cool-off has passed.
-  Counting an account over every address would let anyone lock any account out.
+- **Three limits**, one for each of axes' lockout parameters (``AXES_LOCKOUT_PARAMETERS``),
+  each within ``LOGIN_COOLOFF_MINUTES``: ``LOGIN_FAILURES_PER_ACCOUNT`` failures for one
+  account from one address, or ``LOGIN_FAILURES_PER_ADDRESS`` from one address over all
+  accounts, pause logging in from there until the cool-off has passed;
+  ``LOGIN_FAILURES_PER_ACCOUNT_ALL_ADDRESSES`` for one account over all addresses lock the
+  account itself, for everyone, until the cool-off has passed or an admin unlocks it. The
+  last is a ceiling well above the first: without it, many addresses would give an attacker
+  unlimited tries at one password; at the first's level, anyone could lock anyone out.
 - **The person sees the login page** with a message that says why and for how long (JSON
   under /api/), not a bare 429 page.
 
@@ -80,6 +84,10 @@ def account_key(user) -> str:
     return user.get_username()
 
 
+# What axes keeps of an identifier that names no account (its username column holds 255).
+IDENTIFIER_KEPT = 255
+
+
 def login_account_key(request, credentials: dict | None) -> str | None:
     """AXES_USERNAME_CALLABLE: the account the typed identifier names, or the identifier
     itself (normalised) when it names none. Resolved once per request."""
@@ -94,7 +102,8 @@ def login_account_key(request, credentials: dict | None) -> str | None:
     if identifier not in cache:
         lookup = identifier_lookup(identifier)
         user = get_user_model()._default_manager.filter(**lookup).first()
-        cache[identifier] = account_key(user) if user else str(next(iter(lookup.values()))).lower()
+        typed = str(next(iter(lookup.values()))).lower()[:IDENTIFIER_KEPT]
+        cache[identifier] = account_key(user) if user else typed
     return cache[identifier]
 
 
@@ -104,25 +113,31 @@ def login_cooloff(request=None) -> datetime.timedelta:
 
 
 class LoginThrottleHandler(AxesDatabaseHandler):
-    """axes' database handler with two limits (per account and address, per address) and a
-    successful login that clears only its own account's failures from its address."""
+    """axes' database handler with a limit of its own for each lockout parameter (account
+    and address, address, account) and a successful login that clears only its own
+    account's failures from its address."""
 
     def get_failures(self, request, credentials=None) -> int:
-        """Failures counted against ``AXES_FAILURE_LIMIT`` (the per-account limit): the
-        account's from this address, or the limit itself once the address as a whole has
-        reached ``LOGIN_FAILURES_PER_ADDRESS``. One query."""
+        """Failures counted against ``AXES_FAILURE_LIMIT`` (the per-account-and-address
+        limit): the account's from this address, or the limit itself once the address as a
+        whole has reached ``LOGIN_FAILURES_PER_ADDRESS`` or the account as a whole
+        ``LOGIN_FAILURES_PER_ACCOUNT_ALL_ADDRESSES``. One query."""
         username = get_client_username(request, credentials)
+        here = Q(ip_address=request.axes_ip_address)
+        account = Q(username=username) if username is not None else Q(pk__in=[])
         counts = AccessAttempt.objects.filter(
-            ip_address=request.axes_ip_address,
-            attempt_time__gte=get_cool_off_threshold(request),
+            here | account, attempt_time__gte=get_cool_off_threshold(request)
         ).aggregate(
-            address=Sum("failures_since_start"),
-            account=Sum("failures_since_start", filter=Q(username=username)),
+            address=Sum("failures_since_start", filter=here),
+            account_here=Sum("failures_since_start", filter=here & account),
+            account=Sum("failures_since_start", filter=account),
         )
-        account = counts["account"] or 0
-        if (counts["address"] or 0) >= settings.LOGIN_FAILURES_PER_ADDRESS:
-            return max(account, settings.AXES_FAILURE_LIMIT)
-        return account
+        account_here = counts["account_here"] or 0
+        if (counts["address"] or 0) >= settings.LOGIN_FAILURES_PER_ADDRESS or (
+            counts["account"] or 0
+        ) >= settings.LOGIN_FAILURES_PER_ACCOUNT_ALL_ADDRESSES:
+            return max(account_here, settings.AXES_FAILURE_LIMIT)
+        return account_here
 
     def user_logged_in(self, sender, request, user, **kwargs):
         super().user_logged_in(sender, request, user, **kwargs)
@@ -131,11 +146,39 @@ class LoginThrottleHandler(AxesDatabaseHandler):
         ).delete()
 
 
-def login_locked_out_message(request) -> str:
+def account_failures(username: str | None) -> int:
+    """The failed logins of the account recorded under ``username``, from every address,
+    within the cool-off."""
+    if username is None:
+        return 0
+    return (
+        AccessAttempt.objects.filter(
+            username=username, attempt_time__gte=timezone.now() - login_cooloff()
+        ).aggregate(failures=Sum("failures_since_start"))["failures"]
+        or 0
+    )
+
+
+def login_locked_out_message(request, credentials=None) -> str:
     """Why the login was refused and for how long at most (the pause ends a cool-off after
-    the last counted failure; refused attempts are not counted)."""
+    the last counted failure; refused attempts are not counted): the account itself is
+    locked, or logging in from this address is paused."""
     minutes = math.ceil(get_cool_off(request).total_seconds() / 60)
     tenant = getattr(request, "tenant", None)
+    username = login_account_key(request, credentials)
+    if account_failures(username) >= settings.LOGIN_FAILURES_PER_ACCOUNT_ALL_ADDRESSES:
+        if tenant is not None and not tenant.is_platform:
+            return _(
+                "Too many failed logins to this account. For its security, this account is "
+                "temporarily locked for at most %(minutes)s minutes, whichever address it is "
+                "used from. Try again later, or ask the BKPSDMD admin of your Pemda to "
+                "unlock it."
+            ) % {"minutes": minutes}
+        return _(
+            "Too many failed logins to this account. For its security, this account is "
+            "temporarily locked for at most %(minutes)s minutes, whichever address it is used "
+            "from. Try again later, or ask platform support to unlock it."
+        ) % {"minutes": minutes}
     if tenant is not None and not tenant.is_platform:
         return _(
             "Too many failed logins. For your security, logging in from this address is "
@@ -153,7 +196,7 @@ def lockout_response(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: the login page again (whichever login page it was: the
     product's or the platform admin's), its form saying why and for how long; JSON under
     /api/. Status 429 with Retry-After."""
-    message = login_locked_out_message(request)
+    message = login_locked_out_message(request, credentials)
     retry_after = str(int(get_cool_off(request).total_seconds()))
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": message}, status=429)
@@ -173,16 +216,21 @@ def lockout_response(request, original_response=None, credentials=None):
     return response.render()  # axes' middleware runs after the view's rendering
 
 
-def login_locked_addresses(user) -> list[str | None]:
-    """The addresses from which ``user``'s account may not log in now (for the admin's
-    page): those with ``AXES_FAILURE_LIMIT`` failures within the cool-off."""
+def login_locked(user) -> bool:
+    """Whether failed logins keep ``user``'s account from logging in now, from everywhere
+    (``LOGIN_FAILURES_PER_ACCOUNT_ALL_ADDRESSES``) or from some address
+    (``AXES_FAILURE_LIMIT``), for the admin's page. One query."""
     threshold = timezone.now() - login_cooloff()
-    rows = (
+    per_address = list(
         AccessAttempt.objects.filter(username=account_key(user), attempt_time__gte=threshold)
         .values("ip_address")
         .annotate(failures=Sum("failures_since_start"))
+        .values_list("failures", flat=True)
     )
-    return [row["ip_address"] for row in rows if row["failures"] >= settings.AXES_FAILURE_LIMIT]
+    return (
+        sum(per_address) >= settings.LOGIN_FAILURES_PER_ACCOUNT_ALL_ADDRESSES
+        or max(per_address, default=0) >= settings.AXES_FAILURE_LIMIT
+    )
 
 
 # --- Password emails ----------------------------------------------------------------------

@@ -85,8 +85,8 @@ def importers_for(user) -> list[Importer]:
     return [importer for importer in importers_all() if importer.may_import(user)]
 
 
-def _records(importer: Importer, data: bytes, filename: str, report, progress, limits):
-    headers, rows = read_table(data, filename, limits)
+def _records(importer: Importer, data: bytes, filename: str, report, progress, counted, limits):
+    headers, rows = read_table(data, filename, limits, counted=counted)
     index = {}
     for column in importer.columns:
         if column.key in headers:
@@ -122,9 +122,12 @@ def table_import(
     filename: str,
     good_rows_only: bool = False,
     progress: Callable[[int], None] | None = None,
+    counted: Callable[[int], None] | None = None,
     limits: ReadLimits = DEFAULT_LIMITS,
 ) -> ImportReport:
     """Check every row of the file, then write all of it in one transaction, or nothing.
+    ``counted`` hears how many rows the file holds (an estimate) before they are checked,
+    ``progress`` how many have been, every 1,000.
 
     1. Read the table and match the header row to the importer's columns.
     2. Parse every cell, then check every row (the importer's cross-row and module rules).
@@ -134,7 +137,7 @@ def table_import(
     importer = importer_get(kind)
     report = ImportReport(kind=kind)
     try:
-        records = _records(importer, data, filename, report, progress, limits)
+        records = _records(importer, data, filename, report, progress, counted, limits)
     except TableError as exc:
         # Refused part-way (a limit passed, a damaged part): the rows checked until then
         # do not matter; the report says what is wrong with the file, and only that.

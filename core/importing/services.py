@@ -91,12 +91,15 @@ def import_job_run(*, job_id: int, limits: ReadLimits = DEFAULT_LIMITS) -> Impor
     def progress(done: int) -> None:
         ImportJob.objects.filter(pk=job_id).update(processed_rows=done)
 
+    def counted(rows: int) -> None:
+        # The reader counts a workbook's rows before reading them: that count is the
+        # progress bar's total (a file too large for the request was not counted there).
+        if rows != job.total_rows:
+            ImportJob.objects.filter(pk=job_id).update(total_rows=rows)
+
     try:
         with default_storage.open(job.path) as handle:
             data = handle.read()
-        if not job.total_rows:  # for the progress bar; not counted during the request
-            job.total_rows = table_row_count(data, job.filename) or 0
-            ImportJob.objects.filter(pk=job_id).update(total_rows=job.total_rows)
         # Inside a request's transaction, a savepoint keeps it usable after a failure; on a
         # worker there is none, and progress must commit as it goes.
         with transaction.atomic() if connection.in_atomic_block else nullcontext():
@@ -106,6 +109,7 @@ def import_job_run(*, job_id: int, limits: ReadLimits = DEFAULT_LIMITS) -> Impor
                 filename=job.filename,
                 good_rows_only=job.good_rows_only,
                 progress=progress,
+                counted=counted,
                 limits=limits,
             )
     except Exception as exc:  # recorded for the admin; the upload itself is kept

@@ -10,7 +10,7 @@ import codecs
 import csv
 import datetime
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -23,30 +23,41 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def read_table(
-    data: bytes, filename: str, limits: ReadLimits = DEFAULT_LIMITS
+    data: bytes,
+    filename: str,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    *,
+    counted: Callable[[int], None] | None = None,
 ) -> tuple[list[str], Iterator[tuple[int, list]]]:
     """Return the header row and an iterator of (spreadsheet row number, cells).
 
     Both formats are read as a stream, checking ``limits`` as they go: the iterator raises
-    :class:`TableError` the moment the file passes one."""
+    :class:`TableError` the moment the file passes one. ``counted`` is told, before any
+    data row is read, the estimate :func:`table_row_count` gives, taken from the count the
+    reader makes anyway (a workbook's rows are counted before they are read)."""
     suffix = Path(filename).suffix.lower()
     if suffix == ".xlsx":
-        return _read_xlsx(data, limits)
+        return _read_xlsx(data, limits, counted)
     if suffix == ".csv":
+        if counted:
+            counted(_csv_row_estimate(data))
         return _read_csv(data, limits)
     raise TableError(
         _("Only .xlsx and .csv files can be imported; %(name)s is neither.") % {"name": filename}
     )
 
 
-def _read_xlsx(data: bytes, limits: ReadLimits):
+def _read_xlsx(data: bytes, limits: ReadLimits, counted: Callable[[int], None] | None):
     # Read to the last row there is, not to the size the writer declared (<dimension>):
     # some tools write a wrong one.
-    rows = Workbook(data, limits).rows()
+    workbook = Workbook(data, limits)
+    rows = workbook.rows()
     try:
         _number, header = next(rows)
     except StopIteration:
         raise TableError(_("The first sheet is empty.")) from None
+    if counted:
+        counted(max(0, workbook.row_tags - 1))
     return _headers(header), _data_rows(rows, limits)
 
 
@@ -216,4 +227,9 @@ def table_row_count(data: bytes, filename: str) -> int | None:
         except Exception:  # damaged, a zip bomb, unknown compression …: the reader explains
             return 0
         return None if tags is None else max(0, tags[0] - 1)
+    return _csv_row_estimate(data)
+
+
+def _csv_row_estimate(data: bytes) -> int:
+    """The lines after the header (a quoted line break counts as a row)."""
     return max(0, data.count(b"\n") - 1 + (0 if data.endswith(b"\n") else 1))

@@ -205,6 +205,7 @@ class Workbook:
                 self.epoch = CALENDAR_MAC_1904
         self.strings_path = kinds.get("sharedStrings")
         self.styles_path = kinds.get("styles")
+        self.row_tags: int | None = None  # counted by rows() before it reads them
         self._sizes_check()
 
     # -- the archive -----------------------------------------------------------------------
@@ -335,8 +336,10 @@ class Workbook:
         return rows, cells
 
     def _tags_check(self) -> None:
-        """Refuse a sheet with too many rows or cells before reading any of them."""
+        """Refuse a sheet with too many rows or cells before reading any of them; keep the
+        count of rows (``row_tags``) for whoever shows progress."""
         rows, cells = self.tags()
+        self.row_tags = rows
         self.budget.row_count(rows - 1)  # the header row is not a data row
         if cells > self.limits.cells:
             self.budget.cells_read(cells)

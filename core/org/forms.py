@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db import connection, models
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,12 @@ from core.ui.widgets import SearchSelect
 def model_field(model, name: str, **kwargs):
     """The form field Django derives from a model field (label, length, choices), without
     ModelForm's model validation: the rules run once, in the service."""
-    field = model._meta.get_field(name).formfield(**kwargs)
+    model_field_ = model._meta.get_field(name)
+    if isinstance(model_field_, models.IntegerField):
+        # What the column can hold: a larger number is the form's error, not a DataError.
+        _low, high = connection.ops.integer_field_range(model_field_.get_internal_type())
+        kwargs.setdefault("max_value", high)
+    field = model_field_.formfield(**kwargs)
     if getattr(field, "choices", None) and not isinstance(field.widget, forms.CheckboxInput):
         field.choices = [("", _("Choose…"))] + [c for c in field.choices if c[0] != ""]
     return field

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Count,
@@ -104,10 +105,36 @@ def unit_rows(units: QuerySet[Unit]) -> QuerySet[Unit]:
     return units.select_related(None).annotate(head_name=F("head__name"))
 
 
+# Each unit's subtree, walked down from the given units only (UNION, not UNION ALL: a cycle,
+# which the org services refuse anyway, could not make it loop).
+_SUBTREE_STAFF_SQL = """
+    WITH RECURSIVE subtree (root, id) AS (
+        SELECT id, id FROM org_unit WHERE id = ANY(%s)
+        UNION
+        SELECT subtree.root, child.id
+        FROM org_unit child JOIN subtree ON child.parent_id = subtree.id
+    )
+    SELECT subtree.root, COUNT(employee.id)
+    FROM subtree JOIN org_employee employee ON employee.unit_id = subtree.id
+    WHERE employee.is_active
+    GROUP BY subtree.root
+"""
+
+
+def unit_staff_totals_of(unit_ids: list[int]) -> dict[int, int]:
+    """unit id → active employees in the unit or below it, for the given units only: one
+    query that reads their subtrees, not the whole Pemda (a page of units of a large Pemda)."""
+    if not unit_ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(_SUBTREE_STAFF_SQL, [list(unit_ids)])
+        return dict(cursor.fetchall())
+
+
 def units_with_staff(units) -> list[Unit]:
     """The given units, each with ``staff``: its active employees, units below included."""
-    totals = unit_staff_totals()
     units = list(units)
+    totals = unit_staff_totals_of([unit.pk for unit in units])
     for unit in units:
         unit.staff = totals.get(unit.pk, 0)
     return units

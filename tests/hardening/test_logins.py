@@ -71,6 +71,14 @@ def test_the_nip_the_email_and_the_username_count_against_the_same_account(
         assert set(AccessAttempt.objects.values_list("username", flat=True)) == {"atasan"}
 
 
+def test_an_identifier_longer_than_any_account_is_a_failed_login(surabaya_client):
+    """Its failure used to be stored at full length and answer 500 (varchar(255))."""
+    for identifier in ("x" * 5000, "9" * 300, "a" * 300 + "@surabaya.go.id"):
+        response = fail(surabaya_client, identifier)
+        assert response.status_code == 200
+        assert response.context["form"].errors
+
+
 def test_the_account_still_logs_in_from_another_address_and_others_from_this_one(surabaya):
     here, elsewhere = from_address(surabaya, "10.1.1.1"), from_address(surabaya, "10.2.2.2")
     fail(here, "atasan", 5)
@@ -95,6 +103,64 @@ def test_a_login_clears_only_its_own_failures_from_its_address(surabaya):
     fail(Client(HTTP_HOST=surabaya.domain_name, REMOTE_ADDR="10.1.1.1"), "atasan", 4)
     assert login(from_address(surabaya, "10.1.1.1"), "atasan").status_code == 302
     assert fail(here, "pimpinan", 2).status_code == 429  # 3 + 2: not cleared by atasan
+
+
+def fail_from_many_addresses(pemda, identifiers, times):
+    """``times`` wrong passwords, each from a new address, cycling through ``identifiers``
+    (which all name one account); the last response."""
+    for n in range(times):
+        response = fail(from_address(pemda, f"10.3.{n // 250}.{n % 250 + 1}"), identifiers[n % 3])
+    return response
+
+
+def test_thirty_failures_from_thirty_addresses_lock_the_account_everywhere(surabaya):
+    identifiers = [ATASAN_NIP, ATASAN_EMAIL, "atasan"]
+    assert fail_from_many_addresses(surabaya, identifiers, 29).status_code == 200
+    assert fail(from_address(surabaya, "10.4.0.1"), "atasan").status_code == 429  # the 30th
+
+    fresh = in_english(from_address(surabaya, "10.9.9.9"))
+    response = login(fresh, ATASAN_EMAIL, PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in fresh.session
+    page = response.content.decode()
+    assert "this account is temporarily locked" in page and "15 minutes" in page
+    assert "BKPSDMD admin of your Pemda" in page
+    assert response["Retry-After"] == "900"
+
+
+def test_the_admin_unlock_lifts_the_lock_on_the_account_everywhere(people, surabaya):
+    in_english(people["admin"])
+    with surabaya:
+        pk = Employee.objects.get(nip=KASUB).pk
+    fail_from_many_addresses(surabaya, [KASUB, "dewi@surabaya.go.id", KASUB], 30)
+    assert login(from_address(surabaya, "10.9.9.9"), KASUB).status_code == 429
+
+    assert "login locked" in people["admin"].get(f"/org/employees/{pk}/").content.decode()
+    response = people["admin"].post(f"/org/employees/{pk}/login-unlock/", follow=True)
+    assert "can log in again" in response.content.decode()
+
+    assert login(from_address(surabaya, "10.9.9.9"), KASUB).status_code == 302
+    with surabaya:
+        assert AuditEvent.objects.filter(action="accounts.login_unlock").count() == 1
+
+
+def test_the_lock_on_one_account_leaves_other_accounts_alone(surabaya):
+    fail_from_many_addresses(surabaya, ["atasan"] * 3, 30)
+    assert login(from_address(surabaya, "10.9.9.9"), "atasan").status_code == 429
+    assert login(from_address(surabaya, "10.9.9.9"), "pimpinan").status_code == 302
+    assert login(from_address(surabaya, "10.3.0.30"), "pimpinan").status_code == 302
+
+
+@override_settings(LOGIN_FAILURES_PER_ACCOUNT_ALL_ADDRESSES=3)
+def test_the_ceiling_comes_from_the_settings_and_holds_on_the_platform_too():
+    User.objects.create_user("tamu", password="tamu-rahasia-1", role=Role.PLATFORM_STAFF)
+    for n in range(3):
+        fail(Client(HTTP_HOST="localhost", REMOTE_ADDR=f"10.5.0.{n + 1}"), "tamu")
+    fresh = in_english(Client(HTTP_HOST="localhost", REMOTE_ADDR="10.9.9.9"))
+    response = login(fresh, "tamu", "tamu-rahasia-1")
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "this account is temporarily locked" in page and "platform support" in page
 
 
 def test_the_pause_ends_after_the_cool_off(surabaya, surabaya_client):

@@ -4,11 +4,13 @@ Before: the Pemda stayed ``provisioning`` for 30 minutes, the task's message was
 delivered again (kombu's SQLAlchemy transport hides a message once it is handed out) and
 re-running ``provision_pemda`` printed success. Now the claim carries a lease that dies with
 the worker's database session, and a worker that starts hands such a Pemda back at once.
+A provisioning that kills its process every time is not retried for ever: the third death
+fails the Pemda with the reason (the sweep itself: tests/hardening/test_sweep.py).
 
 The worker is a real ``celery -A saas_platform worker`` process on the test database, with
 the broker derived from it as in production (the database itself). What it reads must be
-committed, so, like tests/tenants/test_dispatch.py, this test has no ``django_db`` mark (it
-runs after the database tests) and removes the Pemda it made.
+committed, so, like tests/tenants/test_dispatch.py, these tests have no ``django_db`` mark
+(they run after the database tests) and remove the Pemda they made.
 """
 
 import os
@@ -28,7 +30,7 @@ from django_tenants.utils import schema_exists
 from core.accounts.models import User
 from saas_platform.broker import database_broker_url
 from saas_platform.celery import app as celery_app
-from tenants.lifecycle import PemdaStatus
+from tenants.lifecycle import PROVISION_INTERRUPTIONS_MAX, PemdaStatus
 from tenants.models import Domain, Pemda
 from tenants.services import pemda_provisioning_abandoned, pemda_request
 from tenants.tasks import pemda_provision_task
@@ -213,6 +215,53 @@ def test_a_pemda_ends_active_after_kill_9_of_the_worker_provisioning_it(mataram,
     assert Domain.objects.get(tenant=mataram).domain == "mataram.localhost"
     with mataram:
         assert User.objects.get(username="admin").check_password("sandi-mataram-321")
+
+
+def _pool_child(worker) -> int:
+    """The pid of the worker's one pool process (prefork, --concurrency 1); the pool may
+    fork it from any thread of the main process, so every thread's children are read."""
+    children = [
+        pid
+        for thread in Path(f"/proc/{worker.pid}/task").iterdir()
+        for pid in (thread / "children").read_text().split()
+    ]
+    assert len(children) == 1, children
+    return int(children[0])
+
+
+def test_a_provisioning_that_kills_its_pool_process_every_time_ends_failed(mataram, tmp_path):
+    """The OOM killer takes the pool process in the middle of every attempt. The worker's
+    retries (and the sweep at its start) take the Pemda over after each death; the third
+    death fails it, with the reason, and nothing hands it to a worker again."""
+    log = tmp_path / "workers.log"
+    broker = database_broker_url(connection.settings_dict)
+    worker = worker_start("only", log)
+    started = time.monotonic()
+    try:
+        with domain_inserts_blocked():
+            with celery_app.connection_for_write(broker) as broker_connection:
+                pemda_provision_task.apply_async((mataram.pk,), connection=broker_connection)
+            for attempt in range(PROVISION_INTERRUPTIONS_MAX):
+                wait_for(provisioning_waits_on_the_domain_table, 60, f"attempt {attempt}", log)
+                os.kill(_pool_child(worker), signal.SIGKILL)
+                wait_for(
+                    lambda: not provisioning_waits_on_the_domain_table(), 10, "lease gone", log
+                )
+            # Still blocked: a run that provisioned would wait here, not end failed.
+            wait_for(lambda: status(mataram) == PemdaStatus.FAILED, 60, "Pemda failed", log)
+            assert not provisioning_waits_on_the_domain_table()
+        given_up_in = time.monotonic() - started
+        assert pemda_provisioning_abandoned() == []  # nothing for the sweep to hand back
+    finally:
+        worker_stop(worker)
+        broker_engines_dispose()
+        wait_for(lambda: other_sessions() == 0, 10, "the worker's sessions end", log)
+
+    print(f"three deaths to failed: {given_up_in:.1f} s")
+    mataram.refresh_from_db()
+    assert mataram.provision_interruptions == PROVISION_INTERRUPTIONS_MAX
+    assert "3" in mataram.error and "provision_pemda" in mataram.error
+    assert "was interrupted 3 times (its process died each time)" in log.read_text()
 
 
 @pytest.mark.django_db  # also makes a run of this module alone set up the test database

@@ -64,3 +64,19 @@ def test_a_platform_account_that_is_not_staff_gets_the_same_message():
     assert response.status_code == 200
     with translation.override("id"):
         assert response.context["form"].non_field_errors() == [str(INVALID_LOGIN)]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "started_at__year=9999999999999999999999999",  # overflowed: a 500 before
+        "started_at__year=9999",  # no next year: a 500 before
+        "started_at__year=2026&started_at__month=13",
+        "started_at__year=2026&started_at__month=1&started_at__day=32",
+    ],
+)
+def test_an_impossible_date_in_the_dispatch_runs_drill_down_is_a_wrong_filter(staff_client, query):
+    response = staff_client.get(f"/admin/tenants/dispatchrun/?{query}")
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
+    assert staff_client.get("/admin/tenants/dispatchrun/?started_at__year=2026").status_code == 200

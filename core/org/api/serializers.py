@@ -2,14 +2,16 @@
 
 Serializers only parse (types, choices, references by code); the views hand the result to
 the org services, which apply the rules (core.org.rules) the forms and the import apply
-too, and write (STYLE.md §2). Messages are gettext msgids in English, shown in the
-request's language (Indonesian by default).
+too, and write (STYLE.md §2). Each value is taken only in the JSON type the OpenAPI schema
+gives it (DRF would otherwise read 12 as the text "12" and 0 as false). Messages are
+gettext msgids in English, shown in the request's language (Indonesian by default).
 """
 
 from __future__ import annotations
 
-import re
+import json
 
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
@@ -38,6 +40,56 @@ CODE_AND_NAME = {
 }
 
 
+def _shown(value) -> str:
+    """A value for a message, cut short: text as it is, anything else as JSON."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else f"{text[:39]}…"
+
+
+def text_required(value) -> None:
+    if not isinstance(value, str):
+        raise serializers.ValidationError(
+            _("Must be text, in quotes; got %(value)s.") % {"value": _shown(value)}
+        )
+
+
+class TextField(serializers.CharField):
+    """A string, and only a string."""
+
+    def to_internal_value(self, data):
+        text_required(data)
+        return super().to_internal_value(data)
+
+
+class EmailField(serializers.EmailField):
+    def to_internal_value(self, data):
+        text_required(data)
+        return super().to_internal_value(data)
+
+
+class TrueFalseField(serializers.BooleanField):
+    """true or false, not "yes", 1 or "on"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            raise serializers.ValidationError(
+                _("Use true or false; got “%(value)s”.") % {"value": _shown(data)}
+            )
+        return data
+
+
+class JsonModelSerializer(serializers.ModelSerializer):
+    """Model fields read strictly: text as a string, yes/no as true or false."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: TextField,
+        models.TextField: TextField,
+        models.EmailField: EmailField,
+        models.BooleanField: TrueFalseField,
+    }
+
+
 class CodeField(serializers.SlugRelatedField):
     """A reference to a unit or position by its code, with a message naming the code."""
 
@@ -46,7 +98,8 @@ class CodeField(serializers.SlugRelatedField):
         super().__init__(slug_field="code", **kwargs)
 
     def to_internal_value(self, data):
-        code = str(data).strip() if isinstance(data, str | int) else ""
+        text_required(data)
+        code = data.strip()
         valid = code and "\x00" not in code  # PostgreSQL text cannot hold NUL
         found = self.get_queryset().filter(code=code).first() if valid else None
         if found is None:
@@ -70,19 +123,19 @@ class CodeChoiceField(serializers.ChoiceField):
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": 17})
 class KelasJabatanField(serializers.IntegerField):
-    """A whole number; its range (1–17, documented) is checked by the rules with their words."""
+    """A JSON whole number (not "8", not 8.5, not true); its range (1–17, documented) is
+    checked by the rules with their words."""
 
     def to_internal_value(self, data):
-        text = "" if isinstance(data, bool) else str(data).strip()
-        if not re.fullmatch(r"[0-9]{1,9}", text):
-            raise serializers.ValidationError(kelas_jabatan_message(data))
-        return int(text)
+        if isinstance(data, bool) or not isinstance(data, int):
+            raise serializers.ValidationError(kelas_jabatan_message(_shown(data)))
+        return data
 
 
 # --- Units --------------------------------------------------------------------------------
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(JsonModelSerializer):
     kind = CodeChoiceField(choices=UnitKind.choices)
     parent = CodeField(
         queryset=Unit.objects.all(),
@@ -102,7 +155,7 @@ class UnitSerializer(serializers.ModelSerializer):
 # --- Positions ----------------------------------------------------------------------------
 
 
-class PositionSerializer(serializers.ModelSerializer):
+class PositionSerializer(JsonModelSerializer):
     jenis = CodeChoiceField(choices=JenisJabatan.choices)
     jenjang = CodeChoiceField(
         choices=Jenjang.choices,
@@ -134,9 +187,14 @@ class PositionSerializer(serializers.ModelSerializer):
 # --- Employees ----------------------------------------------------------------------------
 
 
-@extend_schema_field({"type": "string", "pattern": "^\\s*([0-9]\\s*){18}$"})
-class NipField(serializers.CharField):
-    """18 digits; spaces between them, as people write NIPs, are allowed."""
+# 18 digits; spaces between them, as people write NIPs, are allowed. No maxLength: the
+# pattern bounds the digits, and the spaces are dropped.
+NIP_SCHEMA = {"type": "string", "pattern": "^\\s*([0-9]\\s*){18}$"}
+
+
+@extend_schema_field(NIP_SCHEMA)
+class NipField(TextField):
+    """A NIP as people write it; its digits are checked by the rules (core.org.nip)."""
 
 
 class AtasanSerializer(serializers.Serializer):
@@ -144,14 +202,13 @@ class AtasanSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
 
 
-class EmployeeSerializer(serializers.ModelSerializer):
+class EmployeeSerializer(JsonModelSerializer):
     nip = NipField(
-        max_length=30,
         help_text="18 digits: a real birth date, appointment month (or 21 for PPPK), sex 1/2, "
         "a sequence; unique in the Pemda (409 when taken); cannot change once created.",
     )
     status = CodeChoiceField(choices=EmploymentStatus.choices)
-    golongan = serializers.CharField(
+    golongan = TextField(
         max_length=10,
         allow_blank=True,
         required=False,

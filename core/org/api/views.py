@@ -9,24 +9,36 @@ stored after the write, derived atasan included.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import (
+    MethodNotAllowed,
+    ParseError,
+    UnsupportedMediaType,
+    ValidationError,
+)
+from rest_framework.filters import BaseFilterBackend
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.request import is_form_media_type
 from rest_framework.settings import api_settings
 
 from core.org import services
 from core.org.access import object_get_for_user
 from core.org.api.permissions import ReadScopedWriteAdmin
-from core.org.api.serializers import EmployeeSerializer, PositionSerializer, UnitSerializer
+from core.org.api.serializers import (
+    NIP_SCHEMA,
+    EmployeeSerializer,
+    PositionSerializer,
+    UnitSerializer,
+)
 from core.org.models import Employee, Position, Unit
-from core.org.nip import NIPError, nip_parse
 from core.org.ranks import EmploymentStatus, JenisJabatan, UnitKind
 from core.org.rules import RuleError
 from core.org.services import OrgError
@@ -36,26 +48,32 @@ from core.org.services import OrgError
 
 @dataclass(frozen=True)
 class Filter:
-    """``?param=value`` → ``filter(**{lookup: parse(value)})``; parse raises ValueError."""
+    """``?param=value`` → ``filter(**{lookup: parse(value)})``; parse raises ValueError.
+
+    ``schema`` is the OpenAPI schema of the value: what ``parse`` accepts, no more."""
 
     param: str
     lookup: str | Callable[[str], Q]
     description: str
     parse: Callable[[str], object] = str.strip
-    schema_type: type | dict = str
-    enum: tuple[str, ...] | None = None
+    schema: dict = field(default_factory=lambda: {"type": "string"})
 
-    def parameter(self) -> OpenApiParameter:
-        return OpenApiParameter(
-            self.param, self.schema_type, description=self.description, enum=self.enum
-        )
-
-
-NIP_PATTERN = {"type": "string", "pattern": "^\\s*([0-9]\\s*){18}$"}
+    def parameter(self) -> dict:
+        # An empty value (?status=) is the same as leaving the filter out, as in a search
+        # form and in django-filter; allowEmptyValue says so.
+        return {
+            "name": self.param,
+            "in": "query",
+            "required": False,
+            "allowEmptyValue": True,
+            "description": f"{self.description} An empty value is the same as none.",
+            "schema": self.schema,
+        }
 
 
 def _choice_filter(param, lookup, description, choices: type[models.TextChoices]) -> Filter:
-    return Filter(param, lookup, description, _choice(choices), enum=tuple(choices.values))
+    schema = {"type": "string", "enum": list(choices.values)}
+    return Filter(param, lookup, description, _choice(choices), schema)
 
 
 def _choice(choices: type[models.TextChoices]) -> Callable[[str], str]:
@@ -71,19 +89,20 @@ def _choice(choices: type[models.TextChoices]) -> Callable[[str], str]:
 
 
 def _boolean(raw: str) -> bool:
+    """true or false, as the schema (type: boolean) says; not "yes", "1" or "on"."""
     value = raw.strip().lower()
-    if value in ("true", "1", "yes"):
-        return True
-    if value in ("false", "0", "no"):
-        return False
+    if value in ("true", "false"):
+        return value == "true"
     raise ValueError(_("Use true or false; got “%(value)s”.") % {"value": raw})
 
 
 def _nip(raw: str) -> str:
-    try:
-        return nip_parse(raw).value
-    except NIPError as exc:
-        raise ValueError(str(exc)) from None
+    """18 digits, as the schema's pattern says. A search looks a NIP up; it does not judge
+    it: 18 digits that are no valid NIP simply match no one."""
+    value = "".join(raw.split())
+    if not re.fullmatch("[0-9]{18}", value):  # str.isdigit() also takes "²" and "٣"
+        raise ValueError(_("NIP must be exactly 18 digits."))
+    return value
 
 
 def _name_or_nip(raw: str) -> Q:
@@ -109,6 +128,30 @@ def filters_apply(queryset, params, filters: tuple[Filter, ...]):
     return queryset
 
 
+class QueryFilters(BaseFilterBackend):
+    """The view's ``filters`` on its list: applied here, and documented from the same specs."""
+
+    def filter_queryset(self, request, queryset, view):
+        return filters_apply(queryset, request.query_params, view.filters)
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [spec.parameter() for spec in view.filters]
+
+
+class JsonBodyParser(JSONParser):
+    """A body is a JSON object, as the schema says; another media type is a 415. (A form
+    cannot say null, a number or true: ``parent=null`` would name a unit coded "null".)"""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except ParseError:
+            raise ParseError(_("The body is not valid JSON.")) from None
+        if not isinstance(data, dict):
+            raise ParseError(_("The body must be a JSON object."))
+        return data
+
+
 # --- Viewsets -----------------------------------------------------------------------------
 
 
@@ -131,6 +174,8 @@ class OrgViewSet(
 
     model: type[models.Model]
     permission_classes = [ReadScopedWriteAdmin]
+    parser_classes = [JsonBodyParser]
+    filter_backends = [QueryFilters]  # on lists only (get_object does not filter)
     lookup_value_converter = "int"
     filters: tuple[Filter, ...] = ()
 
@@ -141,10 +186,21 @@ class OrgViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the types
             return self.model.objects.none()
-        queryset = self.scoped()
-        if self.action == "list":
-            queryset = filters_apply(queryset, self.request.query_params, self.filters)
-        return queryset
+        return self.scoped()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # A form POST was read by RejectNulMiddleware before DRF could refuse it (DRF then
+        # sees no body, and would answer "required" for every field): refuse it here.
+        if request.method == "POST" and is_form_media_type(request.content_type):
+            raise UnsupportedMediaType(request.content_type)
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        # DRF's own message has no Indonesian translation.
+        raise MethodNotAllowed(
+            request.method,
+            _("The method %(method)s is not allowed at this address.") % {"method": request.method},
+        )
 
     def get_object(self):
         """The object if the user may see it (404 otherwise); writing it is the admin's
@@ -193,7 +249,6 @@ UNIT_FILTERS = (
 )
 
 
-@extend_schema_view(list=extend_schema(parameters=[f.parameter() for f in UNIT_FILTERS]))
 class UnitViewSet(OrgViewSet):
     """Units of the Pemda: OPD (no parent) and the units below them."""
 
@@ -214,7 +269,6 @@ POSITION_FILTERS = (
 )
 
 
-@extend_schema_view(list=extend_schema(parameters=[f.parameter() for f in POSITION_FILTERS]))
 class PositionViewSet(OrgViewSet):
     """Positions (jabatan), each in one unit."""
 
@@ -229,17 +283,22 @@ class PositionViewSet(OrgViewSet):
 
 
 EMPLOYEE_FILTERS = (
-    Filter("nip", "nip", "NIP (18 digits; spaces are ignored).", _nip, NIP_PATTERN),
+    Filter("nip", "nip", "NIP (18 digits; spaces are ignored).", _nip, NIP_SCHEMA),
     Filter("q", _name_or_nip, "Part of the name, or the start of the NIP."),
     Filter("opd", "unit__opd__code", "Code of the OPD."),
     Filter("unit", "unit__code", "Code of the unit."),
     Filter("position", "position__code", "Code of the position."),
     _choice_filter("status", "status", "Employment status.", EmploymentStatus),
-    Filter("is_active", "is_active", "Active (true) or deactivated (false).", _boolean, bool),
+    Filter(
+        "is_active",
+        "is_active",
+        "Active (true) or deactivated (false).",
+        _boolean,
+        {"type": "boolean"},
+    ),
 )
 
 
-@extend_schema_view(list=extend_schema(parameters=[f.parameter() for f in EMPLOYEE_FILTERS]))
 class EmployeeViewSet(OrgViewSet):
     """Employees with their position, unit and effective atasan. Deactivate with
     ``is_active=false``: employees are never deleted."""

@@ -46,13 +46,13 @@ class Command(BaseCommand):
         except PemdaRequestError as exc:
             raise CommandError(str(exc)) from None
         if options["in_background"] and pemda.status != PemdaStatus.ACTIVE:
-            pemda_provision_enqueue(pemda)
+            pemda_provision_enqueue(pemda, restart=True)
             self.stdout.write(
                 f"{pemda.name}: provisioning enqueued ({pemda.status}); it is active once a "
                 "Celery worker has run it."
             )
             return
-        pemda = pemda_provision(pemda_id=pemda.pk)
+        pemda = pemda_provision(pemda_id=pemda.pk, restart=True)
         if pemda.status != PemdaStatus.ACTIVE:
             raise CommandError(_not_active_message(pemda))
         self.stdout.write(f"{pemda.name} ({pemda.code}): {pemda.status} at http://{pemda.web_host}")

@@ -468,7 +468,7 @@ def _unit_pk(pemda, code):
         ("employees", {"email": "dewi@surabaya.go.id"}, "email", "belongs to another account"),
         ("employees", {"email": "bukan-email"}, "email", "valid email"),
         ("employees", {"name": ""}, "name", "may not be blank"),
-        ("employees", {"unit": ["BKPSDMD"]}, "unit", "does not exist"),
+        ("employees", {"unit": ["BKPSDMD"]}, "unit", "Must be text"),
         ("positions", {"kelas_jabatan": 18}, "kelas_jabatan", "from 1 to 17"),
         ("positions", {"kelas_jabatan": 0}, "kelas_jabatan", "from 1 to 17"),
         ("positions", {"kelas_jabatan": "delapan"}, "kelas_jabatan", "from 1 to 17"),

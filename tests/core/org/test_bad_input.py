@@ -87,6 +87,21 @@ def test_the_same_task_twice_on_a_position_is_explained(people, surabaya):
         assert ActivityNorm.objects.count() == 1
 
 
+@pytest.mark.parametrize("field", ["minutes_per_unit", "yearly_volume"])
+def test_a_number_larger_than_the_column_holds_is_explained(people, surabaya, field):
+    """It used to reach the database and answer 500 (integer out of range)."""
+    with surabaya:
+        position = Position.objects.get(code="ANALIS").pk
+    task = {"name": "Menyusun laporan", "output_unit": "Laporan", "minutes_per_unit": 60}
+    response = people["admin"].post(
+        f"/org/positions/{position}/", {**task, "yearly_volume": 12, field: 2**31}
+    )
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    with surabaya:
+        assert ActivityNorm.objects.count() == 0
+
+
 def _csv_bytes(rows, encoding="utf-8", newline="\n"):
     text = newline.join(",".join(str(cell) for cell in row) for row in rows)
     return text.encode(encoding)
