@@ -30,6 +30,9 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("daftar/", include("onboarding.wizard.urls")),  # the sign-up wizard
+    path("templat/", include("onboarding.catalogue_urls")),  # the template catalogue
+    path("staf/", include("tenants.staff_urls")),  # platform staff's tools
     path("admin/", admin.site.urls),
 ]
 

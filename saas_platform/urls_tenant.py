@@ -18,6 +18,8 @@ urlpatterns = [
     path("org/", include("core.org.urls")),
     path("import/", include("core.importing.urls")),
     path("audit/", include("core.audit.urls")),
+    path("tagihan/", include("tenants.billing_urls")),  # the Pemda's invoices
+    path("konfigurasi/", include("onboarding.tenant_urls")),  # publish, mentor's view
     path("api/", include("saas_platform.urls_api")),
 ]
 

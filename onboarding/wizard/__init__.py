@@ -1,0 +1,1 @@
+"""The sign-up wizard at /daftar/ on the platform site (issue 8)."""
