@@ -1,7 +1,11 @@
-"""Template configurations ("Model Surabaya", "Model Jawa Barat") that new Pemda clone.
+"""Template configurations ("Model Surabaya", "Model Jawa Barat", "Nasional") that new Pemda
+clone.
 
 Each template is built from versioned data files in ``template_data/`` into its own
-schema ``tpl_<name>``: a tenant row without a domain and without personal data.
+schema ``tpl_<name>``: a tenant row without a domain and without personal data. A template
+holds configuration only: policy settings (``PolicySetting``) and versioned tables
+(``RuleTable``): the regulatory rule tables, and the catalogues (names starting with
+``catalogue.``: OPD types, norma waktu) that a new Pemda starts from.
 """
 
 from __future__ import annotations
@@ -17,6 +21,12 @@ from django.db import transaction
 
 DATA_DIR = Path(__file__).resolve().parent / "template_data"
 COMMON_RULES = DATA_DIR / "common-rules.json"
+# Rule tables whose name starts so are catalogues (lists a Pemda adapts), not regulations.
+CATALOGUE_PREFIX = "catalogue."
+
+
+def is_catalogue(rule_table_name: str) -> bool:
+    return rule_table_name.startswith(CATALOGUE_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,9 @@ class TemplateSpec:
     descriptions: dict[str, str]  # language code → text, one for each of the site's LANGUAGES
     settings: dict
     rules: dict
+    # The Kemendagri code of the Pemda whose practice the template follows (its mentor, as
+    # Surabaya is for the Pemda that adopt "Model Surabaya"); empty for none.
+    mentor_region: str = ""
 
     @property
     def schema_name(self) -> str:
@@ -78,6 +91,7 @@ def template_spec_read(path: Path, *, rules: dict) -> TemplateSpec:
         descriptions=descriptions,
         settings=raw["settings"],
         rules={**rules, **raw.get("rules", {})},
+        mentor_region=str(raw.get("mentor_region") or ""),
     )
 
 

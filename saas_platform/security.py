@@ -30,12 +30,9 @@ class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.csp = csp_header(settings.CONTENT_SECURITY_POLICY)
-        self.static_prefix = "/" + settings.STATIC_URL.lstrip("/")
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path_info.startswith(self.static_prefix):
-            return response  # WhiteNoise's own caching; a style sheet needs no policy
         if "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.csp
         if "Cache-Control" not in response:

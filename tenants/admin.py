@@ -5,6 +5,8 @@ dispatching go through the services, not here."""
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from tenants.models import DispatchItem, DispatchRun, Domain, Pemda, Province, Region
@@ -36,6 +38,7 @@ class PemdaAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "region__code"]
     list_select_related = ["region", "template"]
     readonly_fields = [
+        "staff_tools",
         "name",
         "slug",
         "schema_name",
@@ -53,6 +56,15 @@ class PemdaAdmin(admin.ModelAdmin):
     ]
     exclude = ["admin_password_hash"]
     inlines = [DomainInline]
+
+    @admin.display(description=_("staff tools"))
+    def staff_tools(self, pemda: Pemda) -> str:
+        """Suspending, archiving and retrying happen on the staff's page (audited), not here."""
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("staff:detail", args=[pemda.pk]),
+            _("History and actions"),
+        )
 
     def has_add_permission(self, request):
         return False  # sign-ups go through provisioning (provision_pemda, onboarding)
@@ -109,9 +121,6 @@ class DispatchItemInline(DispatchItemDurationMixin, ReadOnlyAdminMixin, admin.Ta
 
 @admin.register(DispatchRun)
 class DispatchRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    def get_changelist(self, request, **kwargs):
-        return DateBoundedChangeList
-
     list_display = [
         "job",
         "status",
@@ -134,3 +143,7 @@ class DispatchItemAdmin(DispatchItemDurationMixin, ReadOnlyAdminMixin, admin.Mod
     list_filter = ["status", "run__job"]
     search_fields = ["pemda__name", "pemda__slug", "error"]
     list_select_related = ["run", "pemda"]
+
+
+# Billing: plans, subscriptions and invoices (issue 8, part B).
+from tenants import billing_admin  # noqa: E402, F401

@@ -115,6 +115,11 @@ class Pemda(TenantMixin):
     provision_swept_at = models.DateTimeField(
         _("last handed to a worker"), null=True, blank=True, editable=False
     )
+    # Why nothing may be written, beside a suspension: "unpaid" (set and lifted by
+    # tenants.billing; the rule is tenants.read_only.pemda_write_refusal). Empty: writable.
+    read_only_reason = models.CharField(
+        _("read-only because"), max_length=20, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
     activated_at = models.DateTimeField(_("activated"), null=True, blank=True)
@@ -284,3 +289,7 @@ class DispatchItem(models.Model):
         if self.started_at is None or self.finished_at is None:
             return None
         return self.finished_at - self.started_at
+
+
+# Billing's models (plans, subscriptions, invoices) live in their own module.
+from tenants.billing_models import Invoice, Plan, Subscription  # noqa: E402, F401

@@ -2,7 +2,7 @@ import copy
 import threading
 import time
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -23,15 +23,24 @@ PEMDA_HOST_TTL = 10.0  # seconds
 
 _by_host: dict[str, tuple[float, Pemda]] = {}  # hostname → (monotonic time read, Pemda)
 _by_host_lock = threading.Lock()
+_generation = 0  # counts the clears: a read that a clear overtook is not kept
 
 
-def pemda_host_cache_clear(**_signal) -> None:
+def pemda_host_cache_clear() -> None:
+    global _generation
     with _by_host_lock:
         _by_host.clear()
+        _generation += 1
+
+
+def _pemda_changed(**_signal) -> None:
+    """A Pemda or domain saved or deleted (the platform admin): forget the cache once the
+    change is committed, so that no read in between can put the old state back."""
+    transaction.on_commit(pemda_host_cache_clear)
 
 
 for _model in (Pemda, Domain):
-    receiver((post_save, post_delete), sender=_model)(pemda_host_cache_clear)
+    receiver((post_save, post_delete), sender=_model)(_pemda_changed)
 
 
 def pemda_for_host_read(hostname: str) -> Pemda:
@@ -51,9 +60,11 @@ def pemda_for_host(hostname: str) -> Pemda:
     now = time.monotonic()
     entry = _by_host.get(hostname)
     if entry is None or now - entry[0] >= PEMDA_HOST_TTL:
+        generation = _generation
         entry = (now, pemda_for_host_read(hostname))
         with _by_host_lock:
-            _by_host[hostname] = entry
+            if generation == _generation:  # no clear since the read began
+                _by_host[hostname] = entry
     return copy.copy(entry[1])
 
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
@@ -85,8 +86,13 @@ def pemda_request(
     slug: str | None = None,
     admin_email: str = "",
     admin_password: str | None = None,
+    admin_password_hash: str = "",
 ) -> Pemda:
-    """Record a Pemda to be provisioned. Asking again for the same region returns the same row."""
+    """Record a Pemda to be provisioned. Asking again for the same region returns the same row.
+
+    ``admin_password_hash``: the first admin's password, hashed already (the sign-up wizard
+    keeps no plain password between its steps); ``admin_password`` wins if both are given.
+    """
     try:
         code = region_code_parse(region_code)
     except ValueError as exc:
@@ -129,7 +135,9 @@ def pemda_request(
         template=template,
         template_version=template.template_version,
         admin_email=admin_email,
-        admin_password_hash=make_password(admin_password) if admin_password else "",
+        admin_password_hash=(
+            make_password(admin_password) if admin_password else admin_password_hash
+        ),
         status=PemdaStatus.REQUESTED,
     )
 
@@ -322,8 +330,9 @@ def pemda_provision(*, pemda_id: int, restart: bool = False) -> Pemda:
        process holding the lease, or any other status (already active), makes this call a
        no-op that returns the Pemda as it is: two runs never provision one Pemda at once.
     2. In one transaction: clone the template schema, write the Pemda's identity into
-       it, create its first admin, attach its domain, and mark it active. PostgreSQL
-       DDL is transactional, so a failure anywhere rolls the new schema back too.
+       it, create its first admin, run the PROVISION_HOOKS (the sign-up's imports), attach
+       its domain, and mark it active. PostgreSQL DDL is transactional, so a failure
+       anywhere rolls the new schema back too.
     3. On failure: record the error on the row. Nothing is dropped by hand: the rollback
        removed what this attempt created, and a schema that existed before is not ours.
     4. After the commit, send the first admin a password-setup link if needed (a broker
@@ -337,6 +346,15 @@ def pemda_provision(*, pemda_id: int, restart: bool = False) -> Pemda:
         return _provision_claimed(pemda)
 
 
+def _provision_hooks_run(pemda: Pemda) -> None:
+    """Run the PROVISION_HOOKS (dotted paths of ``hook(*, pemda)``) inside the provisioning
+    transaction, in the new schema: what a higher layer adds to every new Pemda (the sign-up
+    wizard's imports) without ``tenants`` importing it. A hook that raises fails the attempt
+    and rolls everything back with it."""
+    for path in getattr(settings, "PROVISION_HOOKS", ()):
+        import_string(path)(pemda=pemda)
+
+
 def _provision_claimed(pemda: Pemda) -> Pemda:
     admin = None
     try:
@@ -345,6 +363,7 @@ def _provision_claimed(pemda: Pemda) -> Pemda:
             with pemda:
                 _identity_apply(pemda)
                 admin = _first_admin_create(pemda)
+                _provision_hooks_run(pemda)
             Domain.objects.create(domain=pemda.domain_name, tenant=pemda, is_primary=True)
             pemda_transition(
                 pemda=pemda,

@@ -91,3 +91,8 @@ def broker_messages_prune_task() -> int:
     from saas_platform.broker import broker_messages_prune
 
     return broker_messages_prune()
+
+
+# The platform staff's tasks (archive exports) live beside their services; the worker
+# registers tasks from each app's tasks module only.
+from tenants import staff_tasks  # noqa: E402,F401

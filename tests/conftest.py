@@ -12,6 +12,7 @@ from django.test import Client
 
 from core.accounts.models import Role, User
 from tenants.models import Pemda
+from tenants.selectors import pemda_host_cache_clear
 from tenants.services import pemda_provision, pemda_request
 
 PASSWORD = "kata-sandi-uji-123"
@@ -74,6 +75,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _public_schema_after_each_test():
     """Requests switch the connection to their Pemda's schema; start every test at public."""
     connection.set_schema_to_public()
+    pemda_host_cache_clear()  # which Pemda a host serves: never carried from test to test
     yield
     connection.set_schema_to_public()
 

@@ -8,6 +8,7 @@ import sys
 import textwrap
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -310,6 +311,12 @@ def test_make_stop_stops_children_a_killed_demo_left_behind(tmp_path, monkeypatc
     monkeypatch.setattr(devstack, "CHILDREN_FILE", tmp_path / "children.pids")
     orphan = devstack._spawn(["python", "-c", "import time; time.sleep(60)"])
     assert orphan.poll() is None
+    # Just after the exec its command line may read empty for a moment (more so on a busy
+    # machine); a demo's children have been running for a while when `make stop` looks.
+    cmdline = Path(f"/proc/{orphan.pid}/cmdline")
+    deadline = time.monotonic() + 10
+    while not cmdline.read_bytes() and time.monotonic() < deadline:
+        time.sleep(0.05)
     devstack._orphans_stop()
     assert orphan.wait(timeout=10) == -15  # SIGTERM
     assert not (tmp_path / "children.pids").exists()

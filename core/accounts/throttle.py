@@ -35,7 +35,9 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
+from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import connection
 from django.db.models import Q, Sum
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
@@ -112,6 +114,54 @@ def login_cooloff(request=None) -> datetime.timedelta:
     return datetime.timedelta(minutes=settings.LOGIN_COOLOFF_MINUTES)
 
 
+# --- Browsers that logged in to an account before ----------------------------------------
+# The lock of an account over all addresses (LOGIN_FAILURES_PER_ACCOUNT_ALL_ADDRESSES) stops a
+# spread-out guesser, but anyone could then lock the account's owner out too: every Pemda's
+# first admin is called "admin". A browser that logged in to the account before carries a
+# signed cookie saying so, and that browser is spared the account-wide lock (the limits per
+# address still hold for it). The guesser has no such cookie: forging one needs SECRET_KEY.
+DEVICE_COOKIE = "sinergi_login_device"
+DEVICE_SALT = "core.accounts.throttle.login-device"
+DEVICE_MAX_AGE = 180 * 24 * 3600  # seconds
+
+
+def device_cookie_value(username: str) -> str:
+    return signing.dumps([connection.schema_name, username], salt=DEVICE_SALT)
+
+
+def device_known(request, username: str | None) -> bool:
+    """Whether this browser logged in to ``username`` at this Pemda within DEVICE_MAX_AGE."""
+    value = getattr(request, "COOKIES", {}).get(DEVICE_COOKIE)
+    if not value or username is None:
+        return False
+    try:
+        known = signing.loads(value, salt=DEVICE_SALT, max_age=DEVICE_MAX_AGE)
+    except signing.BadSignature:
+        return False
+    return known == [connection.schema_name, username]
+
+
+class LoginDeviceMiddleware:
+    """Gives a browser that has just logged in the cookie of :func:`device_known`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        value = getattr(request, "login_device_cookie", None)
+        if value:
+            response.set_cookie(
+                DEVICE_COOKIE,
+                value,
+                max_age=DEVICE_MAX_AGE,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+
 class LoginThrottleHandler(AxesDatabaseHandler):
     """axes' database handler with a limit of its own for each lockout parameter (account
     and address, address, account) and a successful login that clears only its own
@@ -133,14 +183,20 @@ class LoginThrottleHandler(AxesDatabaseHandler):
             account=Sum("failures_since_start", filter=account),
         )
         account_here = counts["account_here"] or 0
-        if (counts["address"] or 0) >= settings.LOGIN_FAILURES_PER_ADDRESS or (
+        address_paused = (counts["address"] or 0) >= settings.LOGIN_FAILURES_PER_ADDRESS
+        account_locked = (
             counts["account"] or 0
-        ) >= settings.LOGIN_FAILURES_PER_ACCOUNT_ALL_ADDRESSES:
+        ) >= settings.LOGIN_FAILURES_PER_ACCOUNT_ALL_ADDRESSES and not device_known(
+            request, username
+        )
+        if address_paused or account_locked:
             return max(account_here, settings.AXES_FAILURE_LIMIT)
         return account_here
 
     def user_logged_in(self, sender, request, user, **kwargs):
         super().user_logged_in(sender, request, user, **kwargs)
+        if request is not None:
+            request.login_device_cookie = device_cookie_value(account_key(user))
         AccessAttempt.objects.filter(
             username=account_key(user), ip_address=request.axes_ip_address
         ).delete()

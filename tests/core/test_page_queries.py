@@ -2,10 +2,11 @@
 number whatever the number of rows (the pages of the load test, bench/load.py).
 
 Every page starts with five: finding the Pemda (search path, domain, search path) and the
-user (session, the account with its employee record). Outside a test's transaction the
-Pemda comes from the per-process cache (tenants.selectors.pemda_for_host): one statement. The counts are those of a test, where every request runs inside the
-test's transaction; outside one, the workload page reads the effective time from the
-per-process settings cache instead (tests/core/config/test_settings_cache.py).
+user (session, the account with its employee record). The counts are those of a test,
+where every request runs inside the test's transaction; outside one, the Pemda comes from
+the per-process cache (tenants.selectors.pemda_for_host: the search path only) and the
+workload page reads the effective time from the per-process settings cache
+(tests/core/config/test_settings_cache.py).
 """
 
 import pytest

@@ -314,6 +314,8 @@ def _pemda_values(pemda) -> Callable[[str, str], list[str]]:
             "position": [str(Position.objects.get(code=code).pk) for code in ("ANALIS", "KASUB")],
             "norm": [str(pk) for pk in ActivityNorm.objects.values_list("pk", flat=True)],
             "import": [str(pk) for pk in ImportJob.objects.values_list("pk", flat=True)],
+            # the Pemda's invoices (public schema, read through the Pemda)
+            "tagihan": [str(pk) for pk in pemda.invoices.values_list("pk", flat=True)],
         }
         user = User.objects.get(nip=personas.ANALIS)
         uid = urlsafe_base64_encode(force_bytes(user.pk))
@@ -404,6 +406,21 @@ def _platform_values() -> Callable[[str, str], list[str]]:
             return [token, "set-password", "bogus-token"]
         if name == "url":  # the admin's catch-all
             return ["no-such-page/"]
+        if head.startswith("daftar/"):  # a sign-up nobody started: refused, never a 500
+            made_up = {
+                "token": ["bogus-token"],
+                "public_id": ["00000000-0000-4000-8000-000000000000"],
+                "number": ["1", "6", "99"],
+                "kind": ["employees", "nothing"],
+            }
+            if name in made_up:
+                return made_up[name]
+        if name == "name" and head.startswith("templat/"):
+            return ["surabaya", "jabar", "nasional", "tidak-ada"]
+        if name == "pk" and head.startswith("staf/"):
+            return [str(pemda.pk), MISSING_ID]
+        if name == "action" and head.startswith("staf/"):
+            return ["suspend", "reactivate", "nothing"]
         return []
 
     return values

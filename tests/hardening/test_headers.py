@@ -104,7 +104,20 @@ def test_static_files_keep_their_own_caching(surabaya_client):
     response = surabaya_client.get("/static/css/sinergi.css")
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
-    assert "Content-Security-Policy" not in response
+    # A file that is not there is the site's 404 page, which names the user: never cached.
+    missing = surabaya_client.get("/static/css/not-there.css")
+    assert missing.status_code == 404
+    assert missing["Cache-Control"] == "private, no-store"
+    assert "Content-Security-Policy" in missing
+
+
+@pytest.mark.django_db
+def test_the_unknown_host_page_carries_the_headers_too():
+    """Answered by the middleware below the headers' (tenants.middleware)."""
+    unknown = Client(HTTP_HOST="nowhere.localhost").get("/")
+    assert unknown.status_code == 404
+    assert unknown["Cache-Control"] == "private, no-store"
+    assert "script-src 'self'" in unknown["Content-Security-Policy"]
 
 
 def _clean_env(**env) -> dict:

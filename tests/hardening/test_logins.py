@@ -128,6 +128,25 @@ def test_thirty_failures_from_thirty_addresses_lock_the_account_everywhere(surab
     assert response["Retry-After"] == "900"
 
 
+def test_a_browser_that_logged_in_before_is_spared_the_lock_on_its_account(surabaya):
+    """Anyone can lock an account with 30 wrong passwords (every Pemda's first admin is
+    "admin"): its owner's own browser still logs in; a guesser's does not."""
+    owner = from_address(surabaya, "10.8.0.1")
+    assert login(owner, "atasan", PASSWORD).status_code == 302
+    assert owner.cookies["sinergi_login_device"]["httponly"]
+    owner.post("/accounts/logout/")
+    identifiers = [ATASAN_NIP, ATASAN_EMAIL, "atasan"]
+    assert fail_from_many_addresses(surabaya, identifiers, 30).status_code == 429
+
+    assert login(from_address(surabaya, "10.9.9.9"), "atasan", PASSWORD).status_code == 429
+    owner.defaults["REMOTE_ADDR"] = "10.8.0.2"  # the owner's browser, from another address
+    assert login(owner, "atasan", PASSWORD).status_code == 302
+    # The cookie is the account's and the Pemda's: worthless for another account or forged.
+    thief = from_address(surabaya, "10.9.9.8")
+    thief.cookies["sinergi_login_device"] = owner.cookies["sinergi_login_device"].value + "x"
+    assert login(thief, "atasan", PASSWORD).status_code == 429
+
+
 def test_the_admin_unlock_lifts_the_lock_on_the_account_everywhere(people, surabaya):
     in_english(people["admin"])
     with surabaya:

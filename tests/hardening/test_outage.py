@@ -275,6 +275,8 @@ def test_pages_and_the_api_answer_503_while_the_database_is_down_and_recover(rel
     for response in (platform.get("/"), page.get("/accounts/login/")):
         assert response["Content-Type"].startswith("text/html")
         assert response["Retry-After"] == str(RETRY_AFTER)
+        assert "no-store" in response["Cache-Control"]  # the headers come first
+        assert "Content-Security-Policy" in response
         assert response["Content-Language"] == "id"  # Indonesian unless chosen otherwise
         assert '<html lang="id">' in response.content.decode()
     shown = english.get("/org/employees/").content.decode()

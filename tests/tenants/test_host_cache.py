@@ -46,7 +46,7 @@ def test_a_host_is_looked_up_once_then_kept(committed):
     assert client.get("/accounts/login/").wsgi_request.tenant.schema_name == "surabaya"
 
 
-def test_a_pemda_suspended_or_archived_here_is_no_longer_served_at_once(committed):
+def test_a_pemda_archived_here_is_no_longer_served_at_once(committed):
     client = Client(HTTP_HOST=committed.domain_name)
     assert lookups(client) == (200, 1)
     pemda_transition(pemda=committed, source=PemdaStatus.ACTIVE, target=PemdaStatus.ARCHIVED)
@@ -83,3 +83,36 @@ def test_inside_a_transaction_the_registry_is_always_read(surabaya):
     client = Client(HTTP_HOST=surabaya.domain_name)
     assert lookups(client) == (200, 1)
     assert lookups(client) == (200, 1)
+
+
+def test_a_pemda_suspended_here_is_still_served(committed):
+    """Suspended Pemda stay readable (tenants.read_only refuses their writes)."""
+    client = Client(HTTP_HOST=committed.domain_name)
+    assert lookups(client) == (200, 1)
+    pemda_transition(pemda=committed, source=PemdaStatus.ACTIVE, target=PemdaStatus.SUSPENDED)
+    assert lookups(client) == (200, 1)  # read again, and served
+
+
+def test_a_pemda_or_domain_saved_here_is_read_again(committed):
+    client = Client(HTTP_HOST=committed.domain_name)
+    assert lookups(client) == (200, 1)
+    committed.save()  # the platform admin saves it
+    assert lookups(client) == (200, 1)
+    assert lookups(client) == (200, 0)
+    committed.domains.first().save()
+    assert lookups(client) == (200, 1)
+
+
+def test_a_read_overtaken_by_a_clear_is_not_kept(committed, monkeypatch):
+    """A request reads the registry while another thread clears the cache (a change just
+    committed): what it read may be the old state, so it is used once and not kept."""
+    read = selectors.pemda_for_host_read
+
+    def read_then_cleared(hostname):
+        pemda = read(hostname)
+        pemda_host_cache_clear()
+        return pemda
+
+    monkeypatch.setattr(selectors, "pemda_for_host_read", read_then_cleared)
+    assert selectors.pemda_for_host(committed.domain_name).pk == committed.pk
+    assert committed.domain_name not in selectors._by_host

@@ -270,7 +270,7 @@ def test_building_templates_again_is_idempotent():
     before = _config(template)
     call_command("build_templates", verbosity=0)
     assert _config(template) == before
-    assert Pemda.objects.filter(is_template=True).count() == 2
+    assert Pemda.objects.filter(is_template=True).count() == 3  # surabaya, jabar, nasional
 
 
 def test_the_clone_function_is_installed_once_not_before_every_clone():

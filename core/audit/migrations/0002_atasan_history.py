@@ -1,14 +1,22 @@
 """Move the history of atasan set by hand (core.org's AtasanOverride rows) into the one
 audit trail, keeping who, when, from whom to whom and why."""
 
-from django.db import migrations
+from django.db import migrations, router
 
 
 def _name(employee):
     return f"{employee.name} ({employee.nip})" if employee is not None else None
 
 
+def _has_org(schema_editor) -> bool:
+    """The audit trail is in the public schema too (the platform staff's actions), where the
+    org app has no tables and there is no history to move."""
+    return router.allow_migrate(schema_editor.connection.alias, "org")
+
+
 def copy_atasan_changes(apps, schema_editor):
+    if not _has_org(schema_editor):
+        return
     AtasanOverride = apps.get_model("org", "AtasanOverride")
     AuditEvent = apps.get_model("audit", "AuditEvent")
     events = []
@@ -36,6 +44,8 @@ def copy_atasan_changes(apps, schema_editor):
 def copy_back(apps, schema_editor):
     """Reversing moves the history back into the old table, times kept, and out of the
     trail (so that migrating forward again does not copy it twice)."""
+    if not _has_org(schema_editor):
+        return
     AtasanOverride = apps.get_model("org", "AtasanOverride")
     AuditEvent = apps.get_model("audit", "AuditEvent")
     Employee = apps.get_model("org", "Employee")

@@ -13,7 +13,7 @@ from core.ui.registry import HomeCard, NavEntry, card_register, cards_for, nav_f
 from tenants.middleware import platform_tenant
 
 ORG_PAGES = {"/org/employees/", "/org/units/", "/org/positions/", "/org/workload/"}
-ADMIN_PAGES = {"/import/", "/audit/"}
+ADMIN_PAGES = {"/import/", "/audit/", "/tagihan/", "/konfigurasi/"}
 SIGNED_IN = ["admin", "mayor", "sekda", "head", "kabid", "kasub", "employee", "head_dinkes"]
 
 
@@ -173,7 +173,12 @@ def test_the_admins_menus_read_organisasi_and_administrasi_with_impor_and_riwaya
             "/org/positions/": "Jabatan",
             "/org/workload/": "Beban Kerja (ABK)",
         },
-        "Administrasi": {"/import/": "Impor", "/audit/": "Riwayat perubahan"},
+        "Administrasi": {
+            "/import/": "Impor",
+            "/audit/": "Riwayat perubahan",
+            "/tagihan/": "Tagihan",
+            "/konfigurasi/": "Bagikan konfigurasi",
+        },
     }
 
 

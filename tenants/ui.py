@@ -1,0 +1,3 @@
+"""The tenants app's menus and cards (discovered by core.ui at start-up)."""
+
+from tenants import billing_ui  # noqa: F401
