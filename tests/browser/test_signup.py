@@ -61,6 +61,7 @@ def platform(committed, browser, tmp_path, settings):
     previous_broker = celery_app.conf.broker_url
     celery_app.conf.broker_url = database_broker_url(connection.settings_dict)
     celery_app._pool = None  # the next send connects to the database broker
+    celery_app.amqp._producer_pool = None  # not one an earlier test left on the old broker
     log = tmp_path / "worker.log"
     worker = worker_start("signup", log)
     try:
@@ -71,6 +72,7 @@ def platform(committed, browser, tmp_path, settings):
         if celery_app._pool is not None:
             celery_app._pool.force_close_all()
         celery_app._pool = None
+        celery_app.amqp._producer_pool = None
         celery_app.conf.broker_url = previous_broker
         broker_engines_dispose()
         _clean_up()
