@@ -104,3 +104,26 @@ def bench_django(suffix: str) -> Iterator[str]:
             pass
         database_drop(params, name)
         print(f"dropped database {name}")
+
+
+def bench_header(name: str, extra: str = "") -> None:
+    """One line on what the figures were measured on: cores, server version, database."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SHOW server_version")
+        (server_version,) = cur.fetchone()
+    print(f"nproc: {nproc()}   PostgreSQL {server_version}   database {name}{extra}")
+
+
+def bench_platform_setup(name: str, extra: str = "") -> None:
+    """The header, then the public schema migrated and the templates built, timed."""
+    import time
+
+    from django.core.management import call_command
+
+    bench_header(name, extra)
+    start = time.perf_counter()
+    call_command("migrate_schemas", "--shared", interactive=False, verbosity=0)
+    call_command("build_templates", verbosity=0)
+    print(f"setup (shared migrations, templates): {time.perf_counter() - start:.1f} s")

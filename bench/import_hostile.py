@@ -30,7 +30,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from _database import bench_django, nproc
+from _database import bench_django, bench_platform_setup
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -288,18 +288,12 @@ def _run_child(path: Path, name: str) -> dict:
 
 
 def _bench(name: str) -> None:
-    from django.core.management import call_command
     from django.db import connection
 
     from tenants.lifecycle import PemdaStatus
     from tenants.services import pemda_provision, pemda_request
 
-    with connection.cursor() as cur:
-        cur.execute("SHOW server_version")
-        (server_version,) = cur.fetchone()
-    print(f"nproc: {nproc()}   PostgreSQL {server_version}   database {name}")
-    call_command("migrate_schemas", "--shared", interactive=False, verbosity=0)
-    call_command("build_templates", verbosity=0)
+    bench_platform_setup(name)
     pemda = pemda_request(
         region_code=REGION, template_name="surabaya", slug=SLUG, admin_password="x"
     )

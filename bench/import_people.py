@@ -35,7 +35,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from _database import bench_django, nproc
+from _database import bench_django, bench_platform_setup
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -203,20 +203,10 @@ def main() -> None:
 
 
 def _bench(name: str, *, runs: int, profile: bool) -> None:
-    from django.core.management import call_command
-    from django.db import connection
     from django.test import override_settings
 
     override_settings(PASSWORD_HASHERS=FAST_HASHERS, DEBUG=False).enable()
-    with connection.cursor() as cur:
-        cur.execute("SHOW server_version")
-        (server_version,) = cur.fetchone()
-    print(f"nproc: {nproc()}   PostgreSQL {server_version}   database {name}")
-
-    start = time.perf_counter()
-    call_command("migrate_schemas", "--shared", interactive=False, verbosity=0)
-    call_command("build_templates", verbosity=0)
-    print(f"setup (shared migrations, templates): {time.perf_counter() - start:.1f} s")
+    bench_platform_setup(name)
 
     files, rows, generated, written = _files()
     print(

@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from _database import bench_django, nproc
+from _database import bench_django, bench_header
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -165,14 +165,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=RUNS)
     args = parser.parse_args()
     with bench_django("bench_edit") as name:
-        from django.db import connection
         from django.test import override_settings
 
         override_settings(DEBUG=False).enable()
-        with connection.cursor() as cur:
-            cur.execute("SHOW server_version")
-            (server_version,) = cur.fetchone()
-        print(f"nproc: {nproc()}   PostgreSQL {server_version}   database {name}")
+        bench_header(name)
         start = time.perf_counter()
         pemda = _setup()
         print(f"setup: a Pemda of {EMPLOYEES:,} employees in {time.perf_counter() - start:.1f} s")

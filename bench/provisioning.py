@@ -39,7 +39,7 @@ from collections import defaultdict
 from pathlib import Path
 from unittest import mock
 
-from _database import bench_django, nproc
+from _database import bench_django, bench_platform_setup
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -197,8 +197,6 @@ def main() -> None:
 
 
 def _bench(name: str) -> None:
-    from django.core.management import call_command
-    from django.db import connection
     from django.test import override_settings
     from django_tenants.clone import CloneSchema
 
@@ -208,17 +206,9 @@ def _bench(name: str) -> None:
     _instrument(Pemda, "create_schema", "schema")
     _instrument(CloneSchema, "clone_schema", "clone_sql")  # CloneSchemaOnce inherits it
 
-    with connection.cursor() as cur:
-        cur.execute("SHOW server_version")
-        (server_version,) = cur.fetchone()
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"nproc: {nproc()}   PostgreSQL {server_version}   database {name}   load: {load}")
     bench_start = time.perf_counter()
-
-    start = time.perf_counter()
-    call_command("migrate_schemas", "--shared", interactive=False, verbosity=0)
-    call_command("build_templates", verbosity=0)
-    print(f"setup (shared migrations, templates): {time.perf_counter() - start:.1f} s")
+    bench_platform_setup(name, f"   load: {load}")
 
     rows = []
     for existing in EXISTING_COUNTS:

@@ -78,6 +78,19 @@ def slug_validate(slug: str) -> None:
         raise PemdaRequestError(_("Address “%(slug)s” is reserved.") % {"slug": slug})
 
 
+def region_for_code(region_code: str) -> Region:
+    """The region of an official code as typed ("35.78", "3578"), with its province;
+    PemdaRequestError (for the user) when the code is malformed or names no region."""
+    try:
+        code = region_code_parse(region_code)
+    except ValueError as exc:
+        raise PemdaRequestError(str(exc)) from None
+    region = Region.objects.select_related("province").filter(code=str(code)).first()
+    if region is None:
+        raise PemdaRequestError(_("No region has the code %(code)s.") % {"code": code})
+    return region
+
+
 @transaction.atomic
 def pemda_request(
     *,
@@ -93,13 +106,7 @@ def pemda_request(
     ``admin_password_hash``: the first admin's password, hashed already (the sign-up wizard
     keeps no plain password between its steps); ``admin_password`` wins if both are given.
     """
-    try:
-        code = region_code_parse(region_code)
-    except ValueError as exc:
-        raise PemdaRequestError(str(exc)) from None
-    region = Region.objects.select_related("province").filter(code=str(code)).first()
-    if region is None:
-        raise PemdaRequestError(_("No region has the code %(code)s.") % {"code": code})
+    region = region_for_code(region_code)
     if not region.autonomous:
         raise PemdaRequestError(
             _("%(name)s has no autonomous government of its own to sign up.")

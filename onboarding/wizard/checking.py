@@ -17,6 +17,8 @@ from django.db import connection, transaction
 
 from core.accounts.models import Role, User
 from core.importing.engine import table_import
+from core.importing.limits import DEFAULT_LIMITS
+from core.importing.services import SYNCHRONOUS_LIMITS
 from onboarding.models import CheckState, SignUp, SignUpFile
 from onboarding.wizard import rules
 from onboarding.wizard.progress import side_writer
@@ -80,6 +82,8 @@ def _check(signup: SignUp, files: dict, *, inline: bool) -> dict[str, dict]:
                     filename=file.filename,
                     good_rows_only=True,
                     progress=None if inline else (lambda rows: side.update(check_rows=rows)),
+                    # Read during a request: the request's time limit, as for any import.
+                    limits=SYNCHRONOUS_LIMITS if inline else DEFAULT_LIMITS,
                 )
                 reports[kind] = report.as_dict()
             transaction.set_rollback(True)  # a check, never an import

@@ -41,14 +41,18 @@ def signup_hold_since():
     return timezone.now() - timedelta(days=settings.SIGNUP_HOLD_DAYS)
 
 
+def signups_holding() -> QuerySet[SignUp]:
+    """Sign-ups that hold their region (and web address): launching or launched, or a draft
+    touched within SIGNUP_HOLD_DAYS."""
+    return SignUp.objects.filter(state__in=HOLDING_STATES).filter(
+        Q(updated_at__gte=signup_hold_since()) | ~Q(state=SignUpState.DRAFT)
+    )
+
+
 def region_holders(codes: list[str]) -> tuple[set[str], set[str]]:
     """(codes registered as a Pemda, codes held by a sign-up in progress) among ``codes``."""
     registered = set(Pemda.objects.filter(region_id__in=codes).values_list("region_id", flat=True))
-    held = set(
-        SignUp.objects.filter(region_id__in=codes, state__in=HOLDING_STATES)
-        .filter(Q(updated_at__gte=signup_hold_since()) | ~Q(state=SignUpState.DRAFT))
-        .values_list("region_id", flat=True)
-    )
+    held = set(signups_holding().filter(region_id__in=codes).values_list("region_id", flat=True))
     return registered, held
 
 
@@ -64,10 +68,9 @@ def region_refusal(region: Region, *, own: SignUp | None = None) -> str | None:
             "%(name)s is already registered on Sinergi. Its BKPSDMD can log in at its own "
             "site; ask them for an account."
         ) % {"name": region.government_name}
-    others = SignUp.objects.filter(region=region, state__in=HOLDING_STATES)
+    others = signups_holding().filter(region=region)
     if own is not None:
         others = others.exclude(pk=own.pk)
-    others = others.filter(Q(updated_at__gte=signup_hold_since()) | ~Q(state=SignUpState.DRAFT))
     if others.exists():
         return _(
             "Another team is already signing %(name)s up. If that is your team, open the link "

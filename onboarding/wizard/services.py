@@ -19,14 +19,15 @@ from onboarding.wizard.selectors import (
     plan_offered,
     region_refusal,
     signup_hold_since,
+    signups_holding,
     template_offered,
 )
 from tenants.links import site_origin
 from tenants.models import Pemda, Region
-from tenants.regions import region_code_parse
 from tenants.services import (
     PemdaRequestError,
     pemda_request,
+    region_for_code,
     slug_default,
     slug_validate,
 )
@@ -43,13 +44,9 @@ class SignUpError(ValueError):
 
 def _region_get(region_code: str) -> Region:
     try:
-        code = region_code_parse(region_code)
-    except ValueError as exc:
+        return region_for_code(region_code)
+    except PemdaRequestError as exc:
         raise SignUpError(str(exc)) from None
-    region = Region.objects.select_related("province").filter(code=str(code)).first()
-    if region is None:
-        raise SignUpError(_("No region has the code %(code)s.") % {"code": code})
-    return region
 
 
 def slug_for_region(region: Region) -> str:
@@ -64,9 +61,9 @@ def slug_for_region(region: Region) -> str:
         candidates.append(slug)
     taken = set(Pemda.objects.filter(slug__in=candidates).values_list("slug", flat=True))
     taken |= set(
-        SignUp.objects.filter(slug__in=candidates, state__in=(SignUpState.DRAFT,))
+        signups_holding()
+        .filter(slug__in=candidates)
         .exclude(region=region)
-        .filter(updated_at__gte=signup_hold_since())
         .values_list("slug", flat=True)
     )
     chosen = rules.slug_choose(candidates, taken)
@@ -351,7 +348,7 @@ def _files_check_run_now_or_later(signup: SignUp, version: int) -> None:
     from core.importing.services import SYNCHRONOUS_MAX_BYTES
     from onboarding.wizard.checking import signup_files_check
 
-    if SignUp.objects.filter(pk=signup.pk, check_state=CheckState.QUEUED).count() == 0:
+    if not SignUp.objects.filter(pk=signup.pk, check_state=CheckState.QUEUED).exists():
         return
     size = sum(SignUpFile.objects.filter(signup=signup).values_list("size", flat=True))
     if size <= SYNCHRONOUS_MAX_BYTES:

@@ -41,7 +41,7 @@ from tests.hardening.test_worker_crash import (
     worker_start,
     worker_stop,
 )
-from tests.tenants.test_platform_admin import staff_client  # noqa: F401
+from tests.tenants.conftest import superuser_client  # noqa: F401
 from tests.tenants.test_provisioning import _provisioning_elsewhere
 
 GRACE = timedelta(seconds=120)  # the default PROVISION_REQUESTED_GRACE_SECONDS
@@ -219,13 +219,13 @@ def test_only_the_first_run_of_a_persons_request_restarts_the_count_not_its_retr
 
 
 @pytest.mark.django_db
-def test_the_platform_staff_see_why_a_pemda_gave_up(monkeypatch, english, staff_client):  # noqa: F811
+def test_the_platform_staff_see_why_a_pemda_gave_up(monkeypatch, english, superuser_client):  # noqa: F811
     _dying_provisioning(monkeypatch)
     pemda = _request()
     for _ in range(PROVISION_INTERRUPTIONS_MAX + 1):
         _worker_runs(pemda.pk)
 
-    page = staff_client.get(f"/admin/tenants/pemda/{pemda.pk}/change/").content.decode()
+    page = superuser_client.get(f"/admin/tenants/pemda/{pemda.pk}/change/").content.decode()
 
     assert "Provisioning was interrupted 3 times: its process died each time" in page
 

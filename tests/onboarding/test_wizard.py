@@ -267,6 +267,26 @@ def test_good_files_are_checked_and_nothing_is_created(team, surabaya):
         assert not Unit.objects.exists() and not User.objects.exists()
 
 
+def test_a_file_checked_during_the_request_has_the_requests_time_limit(team, monkeypatch):
+    """As for any import (core.importing.services.SYNCHRONOUS_LIMITS): a file read inside
+    the request must be read within its time, or it is refused as too slow to read."""
+    from dataclasses import replace
+
+    from core.importing import services as importing_services
+
+    slow = replace(importing_services.SYNCHRONOUS_LIMITS, seconds=0.0)
+    monkeypatch.setattr("onboarding.wizard.checking.SYNCHRONOUS_LIMITS", slow)
+    signup = through_step4(team)
+    # Enough cells for the reader to look at its clock (it does so every 4,096 cells).
+    rows = [personas.UNITS[0]] + [[f"U{n:04}", f"Unit {n}", "", "Badan"] for n in range(1100)]
+    upload(team, signup, "units", csv_of(rows))
+    signup.refresh_from_db()
+    assert signup.check_state == CheckState.BAD
+    report = signup.files.get(kind="units").report
+    assert report["unusable"] and not report["written"]
+    assert "lebih dari 0 detik" in report["errors"][0]["message"]
+
+
 def test_every_bad_row_is_shown_and_the_step_cannot_be_left(team):
     signup = through_step4(team)
     upload(team, signup, "units", csv_of(personas.UNITS))

@@ -7,7 +7,6 @@ import pytest
 from django.db import connection
 from djmoney.money import Money
 
-from core.accounts.models import Role, User
 from core.audit.models import AuditEvent
 from tenants import billing
 from tenants.billing_models import Invoice, InvoiceStatus, Plan, Subscription
@@ -20,11 +19,6 @@ from tenants.read_only import UNPAID
 pytestmark = pytest.mark.django_db
 
 DEC_1 = date(2026, 12, 1)
-
-
-@pytest.fixture
-def staff():
-    return User.objects.create_user("staf", password="staf-rahasia-1", role=Role.PLATFORM_STAFF)
 
 
 @pytest.fixture

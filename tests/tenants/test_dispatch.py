@@ -44,7 +44,6 @@ from tenants.models import (
 from tenants.selectors import pemda_list_active
 from tenants.services import pemda_provision, pemda_request
 from tenants.tasks import pemda_dispatch_task
-from tests.tenants.test_platform_admin import staff_client  # noqa: F401
 from tests.test_celery import celery_worker  # noqa: F401
 
 # --- Jobs (registered as a module's jobs.py would) ----------------------------------------
@@ -406,20 +405,20 @@ def test_the_stale_sweep_gives_up_on_a_lost_worker_and_fills_its_slot(
 
 
 @pytest.mark.django_db
-def test_platform_staff_see_dispatch_runs_but_cannot_change_them(staff_client, jambi):  # noqa: F811
+def test_platform_staff_see_dispatch_runs_but_cannot_change_them(superuser_client, jambi):
     run = DispatchRun.objects.create(job="test.whoami", concurrency=2, total=1, failed_count=1)
     item = DispatchItem.objects.create(
         run=run, pemda=jambi, status=DispatchItemStatus.FAILED, error="RuntimeError: rusak"
     )
 
-    listing = staff_client.get("/admin/tenants/dispatchrun/").content.decode()
-    detail = staff_client.get(f"/admin/tenants/dispatchrun/{run.pk}/change/").content.decode()
-    item_page = staff_client.get(f"/admin/tenants/dispatchitem/{item.pk}/change/")
+    listing = superuser_client.get("/admin/tenants/dispatchrun/").content.decode()
+    detail = superuser_client.get(f"/admin/tenants/dispatchrun/{run.pk}/change/").content.decode()
+    item_page = superuser_client.get(f"/admin/tenants/dispatchitem/{item.pk}/change/")
 
     assert "test.whoami" in listing
     assert "Kota Jambi" in detail and "RuntimeError: rusak" in detail
     assert item_page.status_code == 200
-    assert staff_client.get("/admin/tenants/dispatchrun/add/").status_code == 403
+    assert superuser_client.get("/admin/tenants/dispatchrun/add/").status_code == 403
     assert (
-        staff_client.post(f"/admin/tenants/dispatchrun/{run.pk}/delete/", {"post": "yes"})
+        superuser_client.post(f"/admin/tenants/dispatchrun/{run.pk}/delete/", {"post": "yes"})
     ).status_code == 403

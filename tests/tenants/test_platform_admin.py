@@ -7,27 +7,17 @@ from tests.conftest import login
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client():
-    User.objects.create_superuser(
-        "staf", "staf@sinergi.id", "staf-rahasia-1", role=Role.PLATFORM_STAFF
-    )
-    client = Client(HTTP_HOST="localhost")
-    assert client.login(username="staf", password="staf-rahasia-1")
-    return client
-
-
-def test_platform_staff_see_every_pemda_with_status_and_error(staff_client):
+def test_platform_staff_see_every_pemda_with_status_and_error(superuser_client):
     from tenants.models import Pemda
 
     Pemda.objects.filter(slug="kota-jambi").update(error="contoh galat")
-    page = staff_client.get("/admin/tenants/pemda/").content.decode()
+    page = superuser_client.get("/admin/tenants/pemda/").content.decode()
     assert "Kota Surabaya" in page and "Kota Jambi" in page
     pk = Pemda.objects.get(slug="kota-jambi").pk
-    detail = staff_client.get(f"/admin/tenants/pemda/{pk}/change/").content.decode()
+    detail = superuser_client.get(f"/admin/tenants/pemda/{pk}/change/").content.decode()
     assert "contoh galat" in detail
     assert "admin_password_hash" not in detail
-    assert staff_client.get("/admin/tenants/pemda/add/").status_code == 403
+    assert superuser_client.get("/admin/tenants/pemda/add/").status_code == 403
 
 
 def test_a_pemda_admin_has_no_way_into_the_platform_admin(surabaya_client):
@@ -75,7 +65,7 @@ def test_a_platform_account_that_is_not_staff_gets_the_same_message():
         "started_at__year=2026&started_at__month=1&started_at__day=32",
     ],
 )
-def test_an_impossible_date_in_any_date_drill_down_is_a_wrong_filter(staff_client, query):
+def test_an_impossible_date_in_any_date_drill_down_is_a_wrong_filter(superuser_client, query):
     from django.contrib import admin
 
     drilled = [a for a in admin.site._registry.values() if a.date_hierarchy]
@@ -84,7 +74,7 @@ def test_an_impossible_date_in_any_date_drill_down_is_a_wrong_filter(staff_clien
         opts = model_admin.model._meta
         url = f"/admin/{opts.app_label}/{opts.model_name}/"
         field = model_admin.date_hierarchy
-        response = staff_client.get(f"{url}?{query.replace('started_at', field)}")
+        response = superuser_client.get(f"{url}?{query.replace('started_at', field)}")
         assert response.status_code == 302, url
         assert response["Location"].endswith("?e=1")
-        assert staff_client.get(f"{url}?{field}__year=2026").status_code == 200
+        assert superuser_client.get(f"{url}?{field}__year=2026").status_code == 200

@@ -21,27 +21,6 @@ from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
 
-STAFF_PASSWORD = "staf-rahasia-1"
-
-
-@pytest.fixture
-def staff():
-    return User.objects.create_user(
-        "staf", password=STAFF_PASSWORD, role=Role.PLATFORM_STAFF, is_staff=True, name="Rina Staf"
-    )
-
-
-@pytest.fixture
-def staff_client(staff):
-    """Staff reading the pages in English (the new texts' Indonesian is in locale/ once the
-    lead adds it; the assertions match the English originals)."""
-    from django.conf import settings
-
-    client = Client(HTTP_HOST="localhost")
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(staff)
-    return client
-
 
 def trail(pemda, action):
     connection.set_schema_to_public()

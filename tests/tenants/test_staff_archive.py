@@ -10,10 +10,9 @@ from pathlib import Path
 import psycopg2
 import pytest
 from django.db import connection
-from django.test import Client
 from django_tenants.utils import schema_exists
 
-from core.accounts.models import Role, User
+from core.accounts.models import User
 from core.audit.models import AuditEvent
 from tenants import staff_audit
 from tenants.lifecycle import PemdaStatus
@@ -37,23 +36,6 @@ pytestmark = pytest.mark.django_db
 def archive_dir(settings, tmp_path):
     settings.ARCHIVE_DIR = tmp_path / "arsip"
     return settings.ARCHIVE_DIR
-
-
-@pytest.fixture
-def staff():
-    return User.objects.create_user(
-        "staf", password="staf-rahasia-1", role=Role.PLATFORM_STAFF, is_staff=True
-    )
-
-
-@pytest.fixture
-def staff_client(staff):
-    from django.conf import settings
-
-    client = Client(HTTP_HOST="localhost")
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(staff)
-    return client
 
 
 def archived(pemda, staff, django_capture_on_commit_callbacks) -> Pemda:
