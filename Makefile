@@ -23,6 +23,7 @@ demo: $(STAMP)
 	$(PY) -m saas_platform.devstack demo
 
 test: $(STAMP)
+	@$(PY) -m saas_platform.browser
 	ENV_FILE= DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 
@@ -34,6 +35,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	DEBUG=1 $(PY) bench/provisioning.py
+	DEBUG=1 $(PY) bench/launch.py
 	DEBUG=1 $(PY) bench/import_people.py
 	DEBUG=1 $(PY) bench/org_edit.py
 	DEBUG=1 $(PY) bench/import_hostile.py

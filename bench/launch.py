@@ -101,48 +101,18 @@ def worker_start(database_url: str, log: Path) -> subprocess.Popen:
     )
 
 
-def _csv(rows) -> bytes:
-    from core.importing.tabular import write_csv
-
-    return write_csv(rows[0], rows[1:])
-
-
 def signup_ready():
     """A sign-up for LAUNCH_REGION, ready to launch, and a client whose session holds it."""
     from django.test import Client
-    from django.utils import timezone
 
     from onboarding.models import SignUp
-    from onboarding.wizard import services
-    from tests import personas
+    from tests.onboarding.ready import signup_made_ready
 
     client = Client(HTTP_HOST="localhost")
     response = client.post("/daftar/", {"region": LAUNCH_REGION})
     assert response.status_code == 302, response.content[:500]
     signup = SignUp.objects.get(region_id=LAUNCH_REGION, state="draft")
-    signup = services.signup_contact_save(
-        signup=signup,
-        contact_name="Bench",
-        contact_phone="0511 000 000",
-        contact_email="bkpsdmd@bench.go.id",
-        admin_name="Admin Bench",
-        admin_email="admin@bench.go.id",
-        password="Bench-Sandi-2026",
-    )
-    SignUp.objects.filter(pk=signup.pk).update(email_verified_at=timezone.now(), step_done=2)
-    signup.refresh_from_db()
-    services.signup_plan_set(signup=signup, plan_code="standar")
-    services.signup_template_set(signup=signup, template_name=TEMPLATE, language="id")
-    for kind, rows in (
-        ("units", personas.UNITS),
-        ("positions", personas.POSITIONS),
-        ("employees", personas.EMPLOYEES),
-    ):
-        signup = services.signup_file_put(
-            signup=signup, kind=kind, filename=f"{kind}.csv", data=_csv(rows)
-        )
-    signup = services.signup_files_done(signup=signup)
-    return client, signup
+    return client, signup_made_ready(signup, place="Bench", password="Bench-Sandi-2026")
 
 
 def timed_launch() -> dict[str, float]:

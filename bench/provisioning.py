@@ -4,8 +4,9 @@ Run from the project root:  DEBUG=1 .venv/bin/python bench/provisioning.py  (``m
 
 Both methods go through the real service: ``pemda_request`` then ``pemda_provision``.
 
-- clone:   as in production; ``create_schema`` clones ``tpl_surabaya`` (clone_schema()
-           in SQL, then a faked ``migrate_schemas`` for the new schema).
+- clone:   as in production; ``create_schema`` clones ``tpl_surabaya`` (the clone
+           script of tenants/cloning.py, docs/adr/0008, then a faked ``migrate_schemas``
+           for the new schema).
 - migrate: the same calls with ``Pemda.get_base_schema`` returning False, so
            ``create_schema`` runs ``CREATE SCHEMA`` and the tenant migrations from scratch;
            the template's configuration (policy settings, rule tables) is then written
@@ -198,13 +199,13 @@ def main() -> None:
 
 def _bench(name: str) -> None:
     from django.test import override_settings
-    from django_tenants.clone import CloneSchema
 
+    from tenants import cloning
     from tenants.models import Pemda
 
     override_settings(PASSWORD_HASHERS=FAST_HASHERS).enable()
     _instrument(Pemda, "create_schema", "schema")
-    _instrument(CloneSchema, "clone_schema", "clone_sql")  # CloneSchemaOnce inherits it
+    _instrument(cloning, "schema_clone", "clone_sql")  # create_schema imports it per call
 
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     bench_start = time.perf_counter()
@@ -244,7 +245,7 @@ def _bench(name: str) -> None:
         print(f"{existing:<16} | {_fmt(clone):<22} | {_fmt(migrate):<24} | {ratio:.2f}")
     print()
     print("Where the time goes (medians): schema = Pemda.create_schema; for clone, the")
-    print("clone_schema() SQL plus the faked migrate_schemas; rest = request, identity,")
+    print("clone (tenants/cloning.py) plus the faked migrate_schemas; rest = request, identity,")
     print("first admin, domain, commit (and, for migrate, writing the template's config).")
     print()
     print("existing tenants | method  | total  | schema | clone SQL | faked migrate | rest")

@@ -11,6 +11,19 @@ app = CeleryApp("sinergi")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+
+def _database_broker_polling_set() -> None:
+    """How often an idle worker polls the database broker (settings.BROKER_POLLING_MS): a
+    class attribute of kombu's SQLAlchemy transport, since its transport options go to
+    SQLAlchemy's create_engine."""
+    from django.conf import settings
+    from kombu.transport.sqlalchemy import Transport
+
+    Transport.polling_interval = settings.BROKER_POLLING_MS / 1000
+
+
+_database_broker_polling_set()
+
 # Seconds a starting worker waits before looking for work a dead worker left: the server
 # needs a moment to end the dead worker's session (and release what it held).
 RESUME_COUNTDOWN = 3

@@ -270,6 +270,11 @@ if is_database_broker(CELERY_BROKER_URL):
     # Test pooled connections before use: after a database restart the worker and the
     # health check would otherwise each fail once on a dead connection first.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"pool_pre_ping": True}
+# An idle worker looks for work on the database broker every this many ms (kombu's default,
+# 1 s, was 0.4-0.5 s of a sign-up's 0.8 s launch, bench/launch.py); one indexed query each.
+# Applied in saas_platform/celery.py: kombu's SQLAlchemy transport hands every transport
+# option to SQLAlchemy's create_engine, which refuses this one.
+BROKER_POLLING_MS = env_int("CELERY_BROKER_POLLING_MS", 200)
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)

@@ -9,8 +9,9 @@ Sidoarjo, with the personas' organisation) provisioned and committed once, and i
 dropped afterwards. Without the mark, pytest-django runs these tests after every database
 test, so no other test ever sees Sidoarjo.
 
-A machine without /usr/bin/chromium or the playwright package skips them (``make test``
-on a fresh checkout has no browser); never ``playwright install``.
+``make test`` installs Debian's Chromium first where it may (saas_platform/browser.py); a
+machine still without /usr/bin/chromium or the playwright package skips them and says why.
+Never ``playwright install``.
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ from django.db import connection
 
 from tests.browser.conftest import CHROMIUM_ARGS, SHOTS, _server_thread  # noqa: F401
 from tests.hardening.test_worker_crash import (
-    broker_engines_dispose,
     other_sessions,
+    sends_to_the_database_broker,
     worker_start,
     worker_stop,
 )
@@ -48,9 +48,6 @@ def _csv(rows) -> bytes:
 def platform(committed, browser, tmp_path, settings):
     """The app served from a thread, a real worker on the test database's broker, and the
     platform's links carrying the server's port. Yields the platform's base URL."""
-    from saas_platform.broker import database_broker_url
-    from saas_platform.celery import app as celery_app
-
     server = _server_thread()
     server.daemon = True
     server.start()
@@ -58,27 +55,18 @@ def platform(committed, browser, tmp_path, settings):
     if server.error:
         raise server.error
     settings.PLATFORM_PORT = server.port
-    previous_broker = celery_app.conf.broker_url
-    celery_app.conf.broker_url = database_broker_url(connection.settings_dict)
-    celery_app._pool = None  # the next send connects to the database broker
-    celery_app.amqp._producer_pool = None  # not one an earlier test left on the old broker
     log = tmp_path / "worker.log"
-    worker = worker_start("signup", log)
-    try:
-        yield f"http://localhost:{server.port}", log
-    finally:
-        worker_stop(worker)
-        server.terminate()
-        if celery_app._pool is not None:
-            celery_app._pool.force_close_all()
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-        celery_app.conf.broker_url = previous_broker
-        broker_engines_dispose()
-        _clean_up()
-        deadline = time.monotonic() + 10
-        while other_sessions() and time.monotonic() < deadline:
-            time.sleep(0.1)
+    with sends_to_the_database_broker():
+        worker = worker_start("signup", log)
+        try:
+            yield f"http://localhost:{server.port}", log
+        finally:
+            worker_stop(worker)
+            server.terminate()
+    _clean_up()
+    deadline = time.monotonic() + 10
+    while other_sessions() and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def _clean_up():

@@ -94,6 +94,37 @@ def worker_stop(worker: subprocess.Popen) -> None:
     worker.wait(timeout=10)
 
 
+def workers_stop(*workers: subprocess.Popen | None, log: Path) -> None:
+    """Kill the workers, close this process's broker connections, and wait until no session
+    is left on the test database (it is dropped at the end of the run)."""
+    for worker in workers:
+        if worker is not None:
+            worker_stop(worker)
+    broker_engines_dispose()
+    wait_for(lambda: other_sessions() == 0, 10, "the workers' sessions end", log)
+
+
+@contextmanager
+def sends_to_the_database_broker():
+    """Tasks sent from this process go to the test database's broker, where real workers
+    listen (the test settings' broker is in memory), and back afterwards."""
+    from saas_platform.celery import app
+
+    previous = app.conf.broker_url
+    app.conf.broker_url = database_broker_url(connection.settings_dict)
+    app._pool = None  # the next send connects to the database broker
+    app.amqp._producer_pool = None  # not one an earlier test left on the old broker
+    try:
+        yield
+    finally:
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+        app.conf.broker_url = previous
+        broker_engines_dispose()
+
+
 def other_sessions() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -200,12 +231,7 @@ def test_a_pemda_ends_active_after_kill_9_of_the_worker_provisioning_it(mataram,
         wait_for(lambda: status(mataram) == PemdaStatus.ACTIVE, 60, "Pemda active", log)
         recovered_in = time.monotonic() - killed_at
     finally:
-        worker_stop(first)
-        if second is not None:
-            worker_stop(second)
-        broker_engines_dispose()
-        # The test database is dropped at the end of the run: no session may be left on it.
-        wait_for(lambda: other_sessions() == 0, 10, "the workers' sessions end", log)
+        workers_stop(first, second, log=log)
 
     print(f"kill -9 to active: {recovered_in:.1f} s")
     assert recovered_in < 60
@@ -253,9 +279,7 @@ def test_a_provisioning_that_kills_its_pool_process_every_time_ends_failed(matar
         given_up_in = time.monotonic() - started
         assert pemda_provisioning_abandoned() == []  # nothing for the sweep to hand back
     finally:
-        worker_stop(worker)
-        broker_engines_dispose()
-        wait_for(lambda: other_sessions() == 0, 10, "the worker's sessions end", log)
+        workers_stop(worker, log=log)
 
     print(f"three deaths to failed: {given_up_in:.1f} s")
     mataram.refresh_from_db()
