@@ -5,8 +5,8 @@ Run from the project root:  DEBUG=1 .venv/bin/python bench/provisioning.py  (``m
 Both methods go through the real service: ``pemda_request`` then ``pemda_provision``.
 
 - clone:   as in production; ``create_schema`` clones ``tpl_surabaya`` (the clone
-           script of tenants/cloning.py, docs/adr/0008, then a faked ``migrate_schemas``
-           for the new schema).
+           script of tenants/cloning.py, docs/adr/0008, then a check that the clone's
+           migration records are complete).
 - migrate: the same calls with ``Pemda.get_base_schema`` returning False, so
            ``create_schema`` runs ``CREATE SCHEMA`` and the tenant migrations from scratch;
            the template's configuration (policy settings, rule tables) is then written
@@ -245,10 +245,10 @@ def _bench(name: str) -> None:
         print(f"{existing:<16} | {_fmt(clone):<22} | {_fmt(migrate):<24} | {ratio:.2f}")
     print()
     print("Where the time goes (medians): schema = Pemda.create_schema; for clone, the")
-    print("clone (tenants/cloning.py) plus the faked migrate_schemas; rest = request, identity,")
+    print("clone (tenants/cloning.py) plus the migration-records check; rest = request, identity,")
     print("first admin, domain, commit (and, for migrate, writing the template's config).")
     print()
-    print("existing tenants | method  | total  | schema | clone SQL | faked migrate | rest")
+    print("existing tenants | method  | total  | schema | clone SQL | records check | rest")
     for existing, runs in rows:
         for method, results in runs.items():
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -22,7 +21,7 @@ from core.audit.actions import action_register
 from core.audit.services import audit_record
 from core.config.models import PolicySetting, RuleTable
 from onboarding.publication_models import TemplatePublication
-from tenants.cloning import schema_clone
+from tenants.cloning import schema_clone_migrated
 from tenants.lifecycle import PemdaStatus
 from tenants.models import Pemda, template_schema_name
 
@@ -174,17 +173,7 @@ def template_publish(*, pemda: Pemda, by, label: str, description: str) -> Pemda
             description=description,
             template_version=number,
         )
-        schema_clone(source=base, target=schema)
-        # The clone carries the base's migration records; the faked run makes
-        # django-tenants' bookkeeping agree (as tenants.models.Pemda.create_schema does).
-        call_command(
-            "migrate_schemas",
-            tenant=True,
-            fake=True,
-            schema_name=schema,
-            interactive=False,
-            verbosity=0,
-        )
+        schema_clone_migrated(source=base, target=schema)
         _configuration_only(schema)
         with template:
             PolicySetting.objects.bulk_create(

@@ -21,10 +21,12 @@ Two ways, one result (tests/tenants/test_cloning.py compares them object by obje
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 from django_tenants.clone import CLONE_SCHEMA_FUNCTION, CloneSchema
 from psycopg2 import sql
@@ -256,3 +258,43 @@ def schema_clone(*, source: str, target: str) -> None:
         script = _clone_plain_script(cursor, source, target, oid)
         cursor.execute(script.as_string(connection.connection))
         cursor.execute("SELECT set_config('search_path', %s, false)", [search_path])
+
+
+@functools.lru_cache(maxsize=1)
+def _migrations_on_disk() -> frozenset[tuple[str, str]]:
+    """Every (app, migration) of the code, read once per process."""
+    from django.db.migrations.loader import MigrationLoader
+
+    return frozenset(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+
+
+def migrations_unapplied(schema: str) -> set[tuple[str, str]]:
+    """The code's migrations that ``schema``'s migration records lack."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.SQL("SELECT app, name FROM {}.django_migrations")
+            .format(sql.Identifier(schema))
+            .as_string(connection.connection)
+        )
+        applied = set(cursor.fetchall())
+    return set(_migrations_on_disk()) - applied
+
+
+def schema_clone_migrated(*, source: str, target: str, verbosity: int = 0) -> None:
+    """Clone ``source`` to ``target``, then migrate ``target`` if the source was behind the
+    code (the release migrates the templates first, so normally nothing is run).
+
+    django-tenants fakes ``migrate_schemas`` after a clone instead. That records as applied
+    any migration the template lacked, without running it, and its table-list
+    introspection reads the whole catalog (66 ms at 200 Pemda).
+    """
+    schema_clone(source=source, target=target)
+    if migrations_unapplied(target):
+        call_command(
+            "migrate_schemas",
+            tenant=True,
+            schema_name=target,
+            interactive=False,
+            verbosity=verbosity,
+        )
+        connection.set_schema_to_public()

@@ -1,9 +1,8 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -169,25 +168,14 @@ class Pemda(TenantMixin):
 
     def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
         """Clone the template's schema (see tenants/cloning.py), or else migrate a new one."""
-        from tenants.cloning import schema_clone
+        from tenants.cloning import schema_clone_migrated
 
         base = self.get_base_schema()
         if not (sync_schema and base and schema_exists(base)):
             return super().create_schema(check_if_exists, sync_schema, verbosity)
         if check_if_exists and schema_exists(self.schema_name):
             return False
-        schema_clone(source=base, target=self.schema_name)
-        # The clone carries the template's migration records (templates are migrated with
-        # every deploy); the faked run makes django-tenants' bookkeeping agree.
-        call_command(
-            "migrate_schemas",
-            tenant=True,
-            fake=True,
-            schema_name=self.schema_name,
-            interactive=False,
-            verbosity=verbosity,
-        )
-        connection.set_schema_to_public()
+        schema_clone_migrated(source=base, target=self.schema_name, verbosity=verbosity)
         return True
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from tenants.cloning import CloneSchemaOnce, _not_plain, schema_clone
+from tenants.cloning import CloneSchemaOnce, _not_plain, migrations_unapplied, schema_clone
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +205,15 @@ def test_a_schema_with_a_view_or_a_function_goes_through_clone_schema():
     schema_clone(source="viewy", target="viewy_copy")
     assert _rows("SELECT name FROM viewy_copy.names") == [("satu",)]
     assert _rows("SELECT viewy_copy.two()") == [(2,)]
+
+
+def test_a_clone_of_a_current_template_lacks_no_migration_and_one_behind_is_told():
+    schema_clone(source="tpl_surabaya", target="clone_records")
+    assert migrations_unapplied("clone_records") == set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM clone_records.django_migrations WHERE id = "
+            "(SELECT max(id) FROM clone_records.django_migrations) RETURNING app, name"
+        )
+        missing = cursor.fetchone()
+    assert migrations_unapplied("clone_records") == {missing}
