@@ -4,6 +4,7 @@ from celery import shared_task
 
 from onboarding.wizard.checking import signup_files_check
 from onboarding.wizard.launch import signup_provision
+from onboarding.wizard.services import signups_abandoned_purge
 
 
 @shared_task(acks_late=True, soft_time_limit=600, time_limit=900)
@@ -19,3 +20,9 @@ def signup_launch_task(signup_id: int, restart: bool = False) -> str:
     """Provision a launching sign-up's Pemda with its organisation."""
     signup = signup_provision(signup_id=signup_id, restart=restart)
     return signup.state if signup else ""
+
+
+@shared_task
+def signups_abandoned_purge_task() -> int:
+    """Hourly (beat): abandoned sign-ups expire and keep no personal data."""
+    return signups_abandoned_purge()

@@ -2,7 +2,7 @@
 
 import os
 
-from celery.signals import worker_ready
+from celery.signals import worker_init, worker_ready
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas_platform.settings")
@@ -12,17 +12,16 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-def _database_broker_polling_set() -> None:
+@worker_init.connect
+def database_broker_polling_set(**kwargs) -> None:
     """How often an idle worker polls the database broker (settings.BROKER_POLLING_MS): a
     class attribute of kombu's SQLAlchemy transport, since its transport options go to
-    SQLAlchemy's create_engine."""
+    SQLAlchemy's create_engine. Set when a worker starts (only a worker polls; importing
+    this module must not load the settings)."""
     from django.conf import settings
     from kombu.transport.sqlalchemy import Transport
 
     Transport.polling_interval = settings.BROKER_POLLING_MS / 1000
-
-
-_database_broker_polling_set()
 
 # Seconds a starting worker waits before looking for work a dead worker left: the server
 # needs a moment to end the dead worker's session (and release what it held).

@@ -70,6 +70,7 @@ TENANT_APPS = [
     "core.org",
     "core.audit",
     "core.importing",
+    "core.performance",
     "rest_framework.authtoken",
     "axes",  # failed logins, counted in each Pemda's own schema (core.accounts.throttle)
 ]
@@ -416,5 +417,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Sinergi <noreply@{PLATFORM_
 # sign-up's checked organisation files are imported there, so a Pemda is active with them
 # or not at all.
 PROVISION_HOOKS = ["onboarding.wizard.launch.signup_provision_hook"]
-# A sign-up left untouched this long no longer holds its region for another team.
+# A sign-up left untouched this long no longer holds its region for another team; the
+# hourly purge then drops its uploaded files and the admin's password hash.
 SIGNUP_HOLD_DAYS = env_int("SIGNUP_HOLD_DAYS", 14)
+CELERY_BEAT_SCHEDULE |= {
+    "onboarding-signups-abandoned-purge": {
+        "task": "onboarding.tasks.signups_abandoned_purge_task",
+        "schedule": 3600.0,
+    },
+}

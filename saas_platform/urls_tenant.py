@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("core.org.urls")),
+    path("kinerja/", include("core.performance.urls")),
     path("import/", include("core.importing.urls")),
     path("audit/", include("core.audit.urls")),
     path("tagihan/", include("tenants.billing_urls")),  # the Pemda's invoices

@@ -256,7 +256,17 @@ def invoice_void(*, invoice: Invoice, by, note: str = "") -> Invoice:
 
 def pemda_read_only_sync(*, pemda: Pemda, by=None, today: date | None = None) -> bool:
     """Make ``pemda`` read-only if an invoice is unpaid past the grace period, writable again
-    if none is; returns whether it changed. Compare-and-set on the stored reason, audited."""
+    if none is; returns whether it changed. Compare-and-set on the stored reason, audited.
+
+    The Pemda's row is locked before its invoices are read: an hourly refresh and a "mark
+    paid" at the same moment then run one after the other, and the later one decides on
+    what the earlier one committed (a just-paid Pemda is never put back on hold)."""
+    with transaction.atomic():
+        Pemda.objects.select_for_update().filter(pk=pemda.pk).exists()
+        return _pemda_read_only_sync(pemda=pemda, by=by, today=today)
+
+
+def _pemda_read_only_sync(*, pemda: Pemda, by, today: date | None) -> bool:
     unpaid = invoices_past_grace(today=today).filter(pemda=pemda).exists()
     target, source = (UNPAID, "") if unpaid else ("", UNPAID)
     changed = Pemda.objects.filter(pk=pemda.pk, read_only_reason=source).update(

@@ -27,7 +27,7 @@ import logging
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django_tenants.clone import CLONE_SCHEMA_FUNCTION, CloneSchema
 from psycopg2 import sql
 
@@ -80,6 +80,18 @@ _NOT_PLAIN = {
         SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
         WHERE c.relnamespace = %(oid)s AND NOT t.tgisinternal
     """,
+    "generated columns": """
+        SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+        WHERE c.relnamespace = %(oid)s AND a.attnum > 0 AND a.attgenerated <> ''
+    """,
+    "collations, text search, operators or conversions": """
+        SELECT (SELECT count(*) FROM pg_collation WHERE collnamespace = %(oid)s)
+             + (SELECT count(*) FROM pg_ts_config WHERE cfgnamespace = %(oid)s)
+             + (SELECT count(*) FROM pg_ts_dict WHERE dictnamespace = %(oid)s)
+             + (SELECT count(*) FROM pg_operator WHERE oprnamespace = %(oid)s)
+             + (SELECT count(*) FROM pg_opclass WHERE opcnamespace = %(oid)s)
+             + (SELECT count(*) FROM pg_conversion WHERE connamespace = %(oid)s)
+    """,
     "columns typed from another schema": """
         SELECT count(*) FROM pg_attribute a
         JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid
@@ -115,6 +127,15 @@ def _clone_plain_script(cursor, source: str, target: str, oid: int) -> sql.Compo
         [oid],
     )
     tables = cursor.fetchall()
+    # Hold the source still while it is read and copied: a migration of the template
+    # (a deploy) then waits for the clone, or the clone for it, and the clone is never a mix
+    # of before and after. SHARE also holds back its django_migrations record.
+    if tables:
+        cursor.execute(
+            sql.SQL("LOCK TABLE {} IN SHARE MODE")
+            .format(sql.SQL(", ").join(sql.Identifier(source, name) for name, _ in tables))
+            .as_string(connection.connection)
+        )
     cursor.execute(
         """
         SELECT c.relname, k.conname, k.contype, pg_get_constraintdef(k.oid)
@@ -239,9 +260,9 @@ def _clone_plain_script(cursor, source: str, target: str, oid: int) -> sql.Compo
 
 def schema_clone(*, source: str, target: str) -> None:
     """Copy schema ``source`` (tables, sequences at their values, data) to a new ``target``,
-    inside the caller's transaction."""
+    in one transaction (the caller's, if any)."""
     connection.ensure_connection()
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT oid FROM pg_namespace WHERE nspname = %s", [source])
         row = cursor.fetchone()
         if row is None:

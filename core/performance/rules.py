@@ -104,7 +104,11 @@ class PerformanceError(ValueError):
 DEFAULT_MATRIX: dict[str, dict[str, str]] = {
     "DI_ATAS": {"DI_BAWAH": "KURANG", "SESUAI": "BAIK", "DI_ATAS": "SANGAT_BAIK"},
     "SESUAI": {"DI_BAWAH": "KURANG", "SESUAI": "BAIK", "DI_ATAS": "BAIK"},
-    "DI_BAWAH": {"DI_BAWAH": "SANGAT_KURANG", "SESUAI": "BUTUH_PERBAIKAN", "DI_ATAS": "BUTUH_PERBAIKAN"},
+    "DI_BAWAH": {
+        "DI_BAWAH": "SANGAT_KURANG",
+        "SESUAI": "BUTUH_PERBAIKAN",
+        "DI_ATAS": "BUTUH_PERBAIKAN",
+    },
 }
 
 
@@ -323,7 +327,9 @@ def distribution_violations(
             percent = _percent(rule["at_least_percent"])
             bound = count_of_percent(percent, total, rounding)
             if actual < bound:
-                found.append(DistributionViolation("at_least", group, percent, bound, actual, total))
+                found.append(
+                    DistributionViolation("at_least", group, percent, bound, actual, total)
+                )
         elif "at_least_count" in rule:
             bound = int(rule["at_least_count"])
             if actual < bound:
@@ -435,11 +441,14 @@ def iki_violations(
                 found.append(Violation("target_value", _("The target must be a number.")))
             elif value < 0 or value > TARGET_MAX:
                 found.append(
-                    Violation("target_value", _("The target must be between 0 and 999,999,999,999."))
+                    Violation(
+                        "target_value", _("The target must be between 0 and 999,999,999,999.")
+                    )
                 )
         if not unit:
             found.append(
-                Violation("target_unit", _("Give the target's unit (Dokumen, Laporan, %, …).")))
+                Violation("target_unit", _("Give the target's unit (Dokumen, Laporan, %, …)."))
+            )
     elif approach == Approach.KUALITATIF and not (target_text or "").strip():
         found.append(Violation("target_text", _("Describe the qualitative target.")))
     if len(unit) > UNIT_MAX:
@@ -470,11 +479,12 @@ class PerformanceRuleError(PerformanceError):
 # --- Workflow -----------------------------------------------------------------------------
 
 # action → (states it may start from, the state it leads to, who acts)
+_S = EvaluationState
 TRANSITIONS = {
-    "submit": ((EvaluationState.DRAFT, EvaluationState.RETURNED), EvaluationState.SUBMITTED, "owner"),
-    "return": ((EvaluationState.SUBMITTED, EvaluationState.EVALUATED), EvaluationState.RETURNED, "appraiser"),
-    "evaluate": ((EvaluationState.SUBMITTED,), EvaluationState.EVALUATED, "appraiser"),
-    "finalise": ((EvaluationState.EVALUATED,), EvaluationState.FINAL, "unit"),
+    "submit": ((_S.DRAFT, _S.RETURNED), _S.SUBMITTED, "owner"),
+    "return": ((_S.SUBMITTED, _S.EVALUATED), _S.RETURNED, "appraiser"),
+    "evaluate": ((_S.SUBMITTED,), _S.EVALUATED, "appraiser"),
+    "finalise": ((_S.EVALUATED,), _S.FINAL, "unit"),
 }
 
 

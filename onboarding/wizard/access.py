@@ -22,15 +22,18 @@ def session_holds(request, public_id) -> bool:
     return str(public_id) in request.session.get(SESSION_KEY, [])
 
 
-def resume_token(public_id) -> str:
-    return signing.dumps(str(public_id), salt=RESUME_SALT, compress=True)
+def resume_token(public_id, email: str) -> str:
+    """The resume link's token, bound to the admin address it is mailed to: once the address
+    is corrected, a link sent to the mistyped one opens nothing."""
+    return signing.dumps({"s": str(public_id), "e": email.lower()}, salt=RESUME_SALT, compress=True)
 
 
-def resume_token_read(token: str) -> str | None:
-    """The sign-up id a resume token names, or None if forged or too old."""
+def resume_token_read(token: str) -> tuple[str, str] | None:
+    """(sign-up id, address) a resume token names, or None if forged or too old."""
     try:
-        return signing.loads(token, salt=RESUME_SALT, max_age=RESUME_MAX_AGE)
-    except signing.BadSignature:
+        value = signing.loads(token, salt=RESUME_SALT, max_age=RESUME_MAX_AGE)
+        return str(value["s"]), str(value["e"])
+    except (signing.BadSignature, KeyError, TypeError):
         return None
 
 

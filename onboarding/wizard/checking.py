@@ -1,17 +1,19 @@
 """Checking a sign-up's organisation files before anything is created.
 
 The files are imported for real, with the import engine's own rules (core.importing,
-core.org.imports), inside the chosen template's schema, in a transaction that is always
-rolled back: what the report says is what the launch will find, and the template keeps
-nothing. Units, then positions, then employees, each with its good rows kept for the
-next file (so a position is checked against the units of the file before it); the first
-admin is made first, as the launch makes it (an employee row with the admin's address is
-refused here, not at launch).
+core.org.imports), in a scratch copy of the chosen template made inside a transaction that
+is always rolled back: what the report says is what the launch will find, and nothing is
+kept. Units, then positions, then employees, each with its good rows kept for the next file
+(so a position is checked against the units of the file before it); the first admin is
+made first, as the launch makes it (an employee row with the admin's address is refused
+here, not at launch).
 """
 
 from __future__ import annotations
 
+import copy
 import logging
+import secrets
 
 from django.db import connection, transaction
 
@@ -22,6 +24,7 @@ from core.importing.services import SYNCHRONOUS_LIMITS
 from onboarding.models import CheckState, SignUp, SignUpFile
 from onboarding.wizard import rules
 from onboarding.wizard.progress import side_writer
+from tenants.cloning import schema_clone
 from tenants.models import Pemda, template_schema_name
 from tenants.services import FIRST_ADMIN_USERNAME
 
@@ -61,12 +64,19 @@ def signup_files_check(*, signup_id: int, version: int, inline: bool = False) ->
 
 
 def _check(signup: SignUp, files: dict, *, inline: bool) -> dict[str, dict]:
+    """The import reports, from a scratch copy of the template made inside a transaction that
+    is rolled back. In the template itself, two teams' checks would wait on each other's
+    uncommitted rows (the first admin, a unit code …) for as long as the first one ran."""
     template = Pemda.objects.get(
         is_template=True, schema_name=template_schema_name(signup.template_name)
     )
+    scratch = copy.copy(template)
+    scratch.schema_name = f"chk_{signup.pk}_{signup.check_version}_{secrets.token_hex(4)}"
     reports = {}
-    with side_writer(signup.pk) as side, template:
+    with side_writer(signup.pk) as side:
         with transaction.atomic():
+            schema_clone(source=template.schema_name, target=scratch.schema_name)
+            connection.set_tenant(scratch)
             User(
                 username=FIRST_ADMIN_USERNAME, email=signup.admin_email, role=Role.TENANT_ADMIN
             ).save()
@@ -86,5 +96,6 @@ def _check(signup: SignUp, files: dict, *, inline: bool) -> dict[str, dict]:
                     limits=SYNCHRONOUS_LIMITS if inline else DEFAULT_LIMITS,
                 )
                 reports[kind] = report.as_dict()
-            transaction.set_rollback(True)  # a check, never an import
+            transaction.set_rollback(True)  # a check, never an import: the copy goes too
+    connection.set_schema_to_public()
     return reports

@@ -72,10 +72,11 @@ def failure_message(error: str) -> str:
     prefix = f"{SignUpImportError.__name__}: "
     if error.startswith(prefix):
         reason = error[len(prefix) :]
-    else:
-        reason = _("A technical fault stopped the site from being prepared (%(error)s).") % {
-            "error": error[:200] or _("unknown")
-        }
+    else:  # the technical detail is for platform staff (/staf/ and the log), not the team
+        reason = _(
+            "A technical fault stopped the site from being prepared; the platform team has "
+            "the details."
+        )
     return _("%(reason)s Nothing was created; you can try again.") % {"reason": reason}
 
 
@@ -110,9 +111,14 @@ def signup_provision_hook(*, pemda) -> None:
                     % {"name": file.filename, "reason": first}
                 )
     _subscription_start(pemda, signup.plan_code)
+    # The files' bytes and the admin's password hash now live in the Pemda only.
     SignUpFile.objects.filter(signup=signup).update(data=b"")
     SignUp.objects.filter(pk=signup.pk).update(
-        state=SignUpState.DONE, progress_step="done", error="", finished_at=timezone.now()
+        state=SignUpState.DONE,
+        progress_step="done",
+        error="",
+        finished_at=timezone.now(),
+        admin_password_hash="",
     )
 
 

@@ -41,11 +41,17 @@ def signup_hold_since():
     return timezone.now() - timedelta(days=settings.SIGNUP_HOLD_DAYS)
 
 
+def draft_holds_q() -> Q:
+    """A draft holds its region once its admin address is verified (an anonymous visitor
+    cannot block a region by starting sign-ups), and until it is SIGNUP_HOLD_DAYS old."""
+    return Q(email_verified_at__isnull=False, updated_at__gte=signup_hold_since())
+
+
 def signups_holding() -> QuerySet[SignUp]:
     """Sign-ups that hold their region (and web address): launching or launched, or a draft
-    touched within SIGNUP_HOLD_DAYS."""
+    as ``draft_holds_q`` says."""
     return SignUp.objects.filter(state__in=HOLDING_STATES).filter(
-        Q(updated_at__gte=signup_hold_since()) | ~Q(state=SignUpState.DRAFT)
+        draft_holds_q() | ~Q(state=SignUpState.DRAFT)
     )
 
 

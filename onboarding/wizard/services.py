@@ -16,14 +16,16 @@ from django.utils.translation import gettext as _
 from onboarding.models import CheckState, SignUp, SignUpFile, SignUpState
 from onboarding.wizard import access, rules
 from onboarding.wizard.selectors import (
+    draft_holds_q,
     plan_offered,
     region_refusal,
     signup_hold_since,
     signups_holding,
     template_offered,
 )
+from tenants.lifecycle import PemdaStatus
 from tenants.links import site_origin
-from tenants.models import Pemda, Region
+from tenants.models import Pemda, Region, template_schema_name
 from tenants.services import (
     PemdaRequestError,
     pemda_request,
@@ -76,10 +78,11 @@ def _region_hold(region: Region, *, own: SignUp | None) -> None:
     refusal = region_refusal(region, own=own)
     if refusal:
         raise SignUpError(refusal)
-    # A draft nobody touched for SIGNUP_HOLD_DAYS lets go of its region.
-    SignUp.objects.filter(
-        region=region, state=SignUpState.DRAFT, updated_at__lt=signup_hold_since()
-    ).exclude(pk=getattr(own, "pk", None)).update(state=SignUpState.EXPIRED)
+    # A draft that does not hold its region (never verified, or untouched for
+    # SIGNUP_HOLD_DAYS) lets go of it.
+    SignUp.objects.filter(region=region, state=SignUpState.DRAFT).exclude(draft_holds_q()).exclude(
+        pk=getattr(own, "pk", None)
+    ).update(state=SignUpState.EXPIRED)
 
 
 def signup_start(*, region_code: str) -> SignUp:
@@ -96,6 +99,13 @@ def signup_start(*, region_code: str) -> SignUp:
 def _locked(signup: SignUp) -> SignUp:
     """The sign-up's row, locked for this transaction; refused unless still in progress."""
     locked = SignUp.objects.select_for_update().select_related("region").get(pk=signup.pk)
+    if locked.state == SignUpState.EXPIRED:
+        raise SignUpError(
+            _(
+                "This sign-up no longer holds its Pemda: it was not verified, or left untouched, "
+                "and another team has started one since. Start again."
+            )
+        )
     if locked.state != SignUpState.DRAFT:
         raise SignUpError(_("This sign-up has been launched already; it can no longer change."))
     return locked
@@ -108,6 +118,11 @@ def signup_region_change(*, signup: SignUp, region_code: str) -> SignUp:
             locked = _locked(signup)
             if region.pk == locked.region_id:
                 return locked
+            if locked.pemda_id is not None:
+                raise SignUpError(
+                    _("A Pemda has been prepared for %(name)s already; it cannot change now.")
+                    % {"name": locked.region.name}
+                )
             _region_hold(region, own=locked)
             locked.region = region
             locked.slug = slug_for_region(region)
@@ -120,8 +135,25 @@ def signup_region_change(*, signup: SignUp, region_code: str) -> SignUp:
 # --- Step 2: contact and first admin, e-mail verified -------------------------------------
 
 
+def signup_contact_save(*, signup: SignUp, **fields) -> SignUp:
+    """Save the contact and the first admin; a new admin address must be verified again
+    (a code is sent to it), and the files are checked again (an employee row may hold the
+    admin's address). ``password`` may be left out once one is set."""
+    locked, version = _signup_contact_save(signup=signup, **fields)
+    return _files_rechecked(locked, version)
+
+
+def _files_rechecked(locked: SignUp, version: int | None) -> SignUp:
+    """After the commit that queued a new check of the files (``version``), run it."""
+    if version is None:
+        return locked
+    _files_check_run_now_or_later(locked, version)
+    locked.refresh_from_db()
+    return locked
+
+
 @transaction.atomic
-def signup_contact_save(
+def _signup_contact_save(
     *,
     signup: SignUp,
     contact_name: str,
@@ -130,9 +162,7 @@ def signup_contact_save(
     admin_name: str,
     admin_email: str,
     password: str = "",
-) -> SignUp:
-    """Save the contact and the first admin; a new admin address must be verified again
-    (a code is sent to it). ``password`` may be left out once one is set."""
+) -> tuple[SignUp, int | None]:
     locked = _locked(signup)
     admin_email = admin_email.strip()
     if not password and not locked.admin_password_hash:
@@ -152,11 +182,10 @@ def signup_contact_save(
         locked.email_code_attempts = 0
     locked.step_done = max(locked.step_done, 2) if locked.email_verified_at else 1
     locked.save()
-    if email_changed:
-        _files_check_queue(locked)  # an employee row may hold the admin's address
+    version = _files_check_queue(locked) if email_changed else None
     if not locked.email_verified_at:
         _email_code_send(locked)
-    return locked
+    return locked, version
 
 
 def _email_code_send(signup: SignUp) -> None:
@@ -173,7 +202,8 @@ def _email_code_send(signup: SignUp) -> None:
         "code": code,
         "verify_url": f"{origin}/daftar/verifikasi/"
         f"{access.verify_token(signup.public_id, signup.admin_email)}/",
-        "resume_url": f"{origin}/daftar/lanjut/{access.resume_token(signup.public_id)}/",
+        "resume_url": f"{origin}/daftar/lanjut/"
+        f"{access.resume_token(signup.public_id, signup.admin_email)}/",
         "minutes": rules.EMAIL_CODE_VALID_SECONDS // 60,
     }
     body = render_to_string("onboarding/wizard/email_code.txt", context)
@@ -260,8 +290,16 @@ def signup_plan_set(*, signup: SignUp, plan_code: str) -> SignUp:
     return locked
 
 
-@transaction.atomic
 def signup_template_set(*, signup: SignUp, template_name: str, language: str) -> SignUp:
+    """Choose the template; the files are checked again against its rules."""
+    locked, version = _signup_template_set(
+        signup=signup, template_name=template_name, language=language
+    )
+    return _files_rechecked(locked, version)
+
+
+@transaction.atomic
+def _signup_template_set(*, signup: SignUp, template_name: str, language: str):
     locked = _locked(signup)
     if locked.step_done < 3:
         raise SignUpError(_("Choose a plan first (step 3)."))
@@ -271,9 +309,7 @@ def signup_template_set(*, signup: SignUp, template_name: str, language: str) ->
     locked.template_name = template_name
     locked.step_done = max(locked.step_done, 4)
     locked.save(update_fields=["template_name", "step_done", "updated_at"])
-    if changed:
-        _files_check_queue(locked)  # the files are checked against the template's rules
-    return locked
+    return locked, (_files_check_queue(locked) if changed else None)
 
 
 # --- Step 5: organisation files -----------------------------------------------------------
@@ -293,9 +329,7 @@ def signup_file_put(*, signup: SignUp, kind: str, filename: str, data: bytes) ->
             defaults={"filename": filename[-255:], "data": data, "size": len(data), "report": {}},
         )
         version = _files_check_queue(locked)
-    _files_check_run_now_or_later(locked, version)
-    locked.refresh_from_db()
-    return locked
+    return _files_rechecked(locked, version)
 
 
 def signup_file_remove(*, signup: SignUp, kind: str) -> SignUp:
@@ -303,9 +337,7 @@ def signup_file_remove(*, signup: SignUp, kind: str) -> SignUp:
         locked = _locked(signup)
         SignUpFile.objects.filter(signup=locked, kind=kind).delete()
         version = _files_check_queue(locked)
-    _files_check_run_now_or_later(locked, version)
-    locked.refresh_from_db()
-    return locked
+    return _files_rechecked(locked, version)
 
 
 @transaction.atomic
@@ -369,7 +401,9 @@ def launch_facts(signup: SignUp) -> rules.LaunchFacts:
         plan_chosen=bool(signup.plan_code) and plan_offered(signup.plan_code) is not None,
         template_chosen=bool(signup.template_name),
         check_state=signup.check_state,
-        region_taken=Pemda.objects.filter(region_id=signup.region_id).exists(),
+        region_taken=Pemda.objects.filter(region_id=signup.region_id)
+        .exclude(pk=signup.pemda_id)
+        .exists(),
     )
 
 
@@ -393,14 +427,28 @@ def signup_launch(*, signup: SignUp) -> SignUp:
         raise SignUpError(" ".join(str(reason) for reason in missing))
     try:
         with transaction.atomic():
-            claimed = SignUp.objects.filter(pk=current.pk, state=SignUpState.DRAFT).update(
+            # Only the sign-up as checked: an upload in another tab since then (a new
+            # check_version) must be checked before anything is launched with it.
+            claimed = SignUp.objects.filter(
+                pk=current.pk,
+                state=SignUpState.DRAFT,
+                check_version=current.check_version,
+                check_state__in=(CheckState.NONE, CheckState.OK),
+            ).update(
                 state=SignUpState.LAUNCHING,
                 launched_at=timezone.now(),
                 progress_step="queued",
                 error="",
             )
-            if claimed != 1:  # the other click won
-                return SignUp.objects.get(pk=current.pk)
+            if claimed != 1:
+                now = SignUp.objects.get(pk=current.pk)
+                if now.state == SignUpState.DRAFT:  # the files changed meanwhile
+                    raise SignUpError(_("The files changed; check them again (step 5)."))
+                return now  # the other click won
+            if current.pemda_id is not None:  # revised after a failed launch
+                _launch_again(current)
+                transaction.on_commit(lambda: signup_launch_task.delay(current.pk, restart=True))
+                return SignUp.objects.select_related("pemda").get(pk=current.pk)
             slug = current.slug
             if Pemda.objects.filter(slug=slug).exists():
                 slug = slug_for_region(current.region)
@@ -421,6 +469,36 @@ def signup_launch(*, signup: SignUp) -> SignUp:
     except IntegrityError:
         raise SignUpError(region_refusal(current.region) or _("Try again.")) from None
     return SignUp.objects.select_related("pemda").get(pk=current.pk)
+
+
+def _launch_again(signup: SignUp) -> None:
+    """The sign-up's failed Pemda takes the sign-up's choices as they are now (template,
+    first admin) before it is provisioned again."""
+    template = Pemda.objects.get(
+        is_template=True, schema_name=template_schema_name(signup.template_name)
+    )
+    updated = Pemda.objects.filter(pk=signup.pemda_id, status=PemdaStatus.FAILED).update(
+        template=template,
+        template_version=template.template_version,
+        admin_email=signup.admin_email,
+        admin_password_hash=signup.admin_password_hash,
+    )
+    if updated != 1:
+        raise SignUpError(_("The Pemda is being prepared already; wait a moment."))
+
+
+@transaction.atomic
+def signup_launch_revise(*, signup: SignUp) -> SignUp:
+    """A failed launch goes back to the wizard (step 5: the files are checked again), so the
+    team can fix what failed; the Pemda row waits, failed, for the next launch."""
+    claimed = SignUp.objects.filter(
+        pk=signup.pk, state=SignUpState.FAILED, pemda__isnull=False
+    ).update(state=SignUpState.DRAFT, progress_step="", step_done=4)
+    locked = SignUp.objects.select_for_update().get(pk=signup.pk)
+    if claimed == 1:
+        locked.error = ""
+        locked.save(update_fields=["error", "updated_at"])
+    return locked
 
 
 def signup_launch_retry(*, signup: SignUp) -> SignUp:
@@ -453,3 +531,15 @@ def _launch_audit(signup: SignUp, pemda: Pemda) -> None:
             "admin_email": signup.admin_email,
         },
     )
+
+
+def signups_abandoned_purge() -> int:
+    """Periodic: a draft nobody touched for SIGNUP_HOLD_DAYS expires, and an expired sign-up
+    keeps no personal data (the uploaded files' bytes, the admin's password hash). Returns
+    how many sign-ups were purged."""
+    SignUp.objects.filter(state=SignUpState.DRAFT).exclude(
+        updated_at__gte=signup_hold_since()
+    ).update(state=SignUpState.EXPIRED)
+    expired = SignUp.objects.filter(state=SignUpState.EXPIRED)
+    SignUpFile.objects.filter(signup__in=expired).exclude(size=0).update(data=b"", size=0)
+    return expired.exclude(admin_password_hash="").update(admin_password_hash="")

@@ -17,4 +17,5 @@ urlpatterns = [
     path("<uuid:public_id>/peluncuran/", views.launch, name="launch"),
     path("<uuid:public_id>/peluncuran/status/", views.launch_status, name="launch_status"),
     path("<uuid:public_id>/peluncuran/ulang/", views.launch_retry, name="launch_retry"),
+    path("<uuid:public_id>/peluncuran/ubah/", views.launch_revise, name="launch_revise"),
 ]

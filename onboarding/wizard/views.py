@@ -246,9 +246,13 @@ def email_verify_link(request, token):
 @require_GET
 def resume(request, token):
     """The resume link sent by e-mail: this browser may now see and change the sign-up."""
-    public_id = access.resume_token_read(token)
-    signup = SignUp.objects.filter(public_id=public_id).first() if public_id else None
-    if signup is None or signup.state == SignUpState.EXPIRED:
+    read = access.resume_token_read(token)
+    signup = SignUp.objects.filter(public_id=read[0]).first() if read else None
+    if (
+        signup is None
+        or signup.state == SignUpState.EXPIRED
+        or signup.admin_email.lower() != read[1]  # sent to an address since corrected
+    ):
         return render(request, "onboarding/wizard/link_invalid.html", status=404)
     access.session_grant(request, signup.public_id)
     if signup.state != SignUpState.DRAFT:
@@ -462,6 +466,16 @@ def launch_status(request, public_id):
     """The htmx fragment the progress bar polls."""
     signup = signup_for_request(request, public_id)
     return render(request, "onboarding/wizard/_launch_status.html", _launch_context(signup))
+
+
+@require_POST
+def launch_revise(request, public_id):
+    """After a failed launch: back to the files (step 5), to fix what failed."""
+    signup = signup_for_request(request, public_id)
+    signup = services.signup_launch_revise(signup=signup)
+    if signup.state != SignUpState.DRAFT:
+        return redirect(_launch_url(signup))
+    return redirect(_step_url(signup, 5))
 
 
 @require_POST

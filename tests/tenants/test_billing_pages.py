@@ -143,3 +143,22 @@ def test_a_pemda_admin_cannot_reach_the_billing_admin(people, invoice):
         people["admin"].post("/admin/tenants/invoice/", {"action": "mark_paid"}).status_code == 404
     )
     assert Invoice.objects.get(pk=invoice.pk).status == InvoiceStatus.ISSUED
+
+
+def test_the_invoice_list_runs_as_many_queries_for_one_invoice_as_for_many(people, invoice):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = people["admin"]
+
+    def queries() -> int:
+        client.get("/tagihan/")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/tagihan/").status_code == 200
+        return len(captured)
+
+    one = queries()
+    for month in (9, 10, 11):
+        billing.invoices_create_monthly(today=date(2026, month, 1))
+    assert Invoice.objects.filter(pemda=invoice.pemda).count() == 4
+    assert queries() == one

@@ -217,3 +217,34 @@ def test_a_clone_of_a_current_template_lacks_no_migration_and_one_behind_is_told
         )
         missing = cursor.fetchone()
     assert migrations_unapplied("clone_records") == {missing}
+
+
+def test_generated_columns_and_collations_go_through_clone_schema():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE SCHEMA gen; CREATE TABLE gen.t (a int PRIMARY KEY, b int "
+            "GENERATED ALWAYS AS (a * 2) STORED); INSERT INTO gen.t (a) VALUES (1), (2);"
+            "CREATE SCHEMA coll; CREATE COLLATION coll.ci (provider = icu, "
+            "locale = 'und-u-ks-level2', deterministic = false);"
+            "CREATE TABLE coll.t (id int PRIMARY KEY, name text COLLATE coll.ci)"
+        )
+        gen = _rows("SELECT 'gen'::regnamespace::oid")[0][0]
+        coll = _rows("SELECT 'coll'::regnamespace::oid")[0][0]
+        assert _not_plain(cursor, gen) == ["generated columns"]
+        assert "collations, text search, operators or conversions" in _not_plain(cursor, coll)
+    schema_clone(source="gen", target="gen_copy")
+    assert _rows("SELECT a, b FROM gen_copy.t ORDER BY a") == [(1, 2), (2, 4)]
+
+
+def test_a_failed_clone_leaves_the_callers_transaction_and_search_path_as_they_were():
+    """A clone that fails half-way (here: the target exists) leaves nothing and restores
+    nothing wrongly: the search path is the caller's."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE SCHEMA taken")
+        cursor.execute("SHOW search_path")
+        (before,) = cursor.fetchone()
+    with pytest.raises(Exception, match="taken"):
+        schema_clone(source="tpl_surabaya", target="taken")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW search_path")
+        assert cursor.fetchone()[0] == before

@@ -238,3 +238,23 @@ def test_the_archive_state_is_polled_while_an_export_waits(
     assert "Archive requested" in page  # in the history
     anonymous = Client(HTTP_HOST="localhost").get(f"/staf/pemda/{jambi.pk}/arsip/")
     assert anonymous.status_code == 302
+
+
+def test_the_staff_list_runs_as_many_queries_for_two_pemda_as_for_five(
+    staff_client, surabaya, jambi
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tenants.services import pemda_request
+
+    def queries() -> int:
+        staff_client.get("/staf/")
+        with CaptureQueriesContext(connection) as captured:
+            assert staff_client.get("/staf/").status_code == 200
+        return len(captured)
+
+    two = queries()
+    for code in ("52.71", "74.71", "63.72"):  # asked for, not provisioned: rows only
+        pemda_request(region_code=code, template_name="surabaya", admin_password="x-123456")
+    assert queries() == two

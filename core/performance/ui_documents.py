@@ -1,0 +1,1 @@
+"""Menus and home cards of the performance module: documents (core/performance/ui.py)."""

@@ -1,0 +1,1 @@
+"""Menus and home cards of the performance module: evaluation (core/performance/ui.py)."""

@@ -1,0 +1,3 @@
+"""URLs of the performance module: calibration pages (see core/performance/urls.py)."""
+
+urlpatterns: list = []
