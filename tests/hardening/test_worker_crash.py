@@ -108,19 +108,24 @@ def workers_stop(*workers: subprocess.Popen | None, log: Path) -> None:
 def sends_to_the_database_broker():
     """Tasks sent from this process go to the test database's broker, where real workers
     listen (the test settings' broker is in memory), and back afterwards."""
+    from kombu import pools
+
     from saas_platform.celery import app
+
+    def fresh_pools():
+        # kombu keeps producer pools per broker in a registry of its own: one an earlier
+        # test closed would refuse every send ("Acquire on closed pool").
+        pools.reset()
+        app._pool = None
+        app.amqp._producer_pool = None
 
     previous = app.conf.broker_url
     app.conf.broker_url = database_broker_url(connection.settings_dict)
-    app._pool = None  # the next send connects to the database broker
-    app.amqp._producer_pool = None  # not one an earlier test left on the old broker
+    fresh_pools()  # the next send connects to the database broker
     try:
         yield
     finally:
-        if app._pool is not None:
-            app._pool.force_close_all()
-        app._pool = None
-        app.amqp._producer_pool = None
+        fresh_pools()
         app.conf.broker_url = previous
         broker_engines_dispose()
 
