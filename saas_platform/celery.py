@@ -23,6 +23,7 @@ def database_broker_polling_set(**kwargs) -> None:
 
     Transport.polling_interval = settings.BROKER_POLLING_MS / 1000
 
+
 # Seconds a starting worker waits before looking for work a dead worker left: the server
 # needs a moment to end the dead worker's session (and release what it held).
 RESUME_COUNTDOWN = 3

@@ -245,12 +245,17 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sinergi API",
-    "DESCRIPTION": "Organisation and people of one Pemda (the host names the Pemda).",
+    "DESCRIPTION": (
+        "Organisation, people and individual performance (SKP, evaluations, ratings) of one "
+        "Pemda (the host names the Pemda)."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for the rating choices that several fields share (hasil, perilaku, …).
+    "ENUM_NAME_OVERRIDES": {"RatingEnum": "core.performance.rules.Rating"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "saas_platform.api_schema.error_responses",

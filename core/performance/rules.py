@@ -205,7 +205,12 @@ def count_of_percent(percent, n: int, rounding: str = "half_up") -> int:
     """``percent`` % of ``n`` people as a whole number of people: halves up by default (70 %
     of 1 is 1, 10 % of 3 is 0, 60 % of 7 is 4); ``down`` and ``up`` are the other tenant
     choices."""
-    exact = Fraction(Decimal(str(percent))) * n / 100
+    try:
+        exact = Fraction(Decimal(str(percent))) * n / 100
+    except (InvalidOperation, ValueError, OverflowError):  # junk, NaN, infinity
+        raise PerformanceError(
+            _("%(value)r is not a percentage.") % {"value": str(percent)[:20]}
+        ) from None
     if rounding == "half_up":
         return int(exact + Fraction(1, 2)) if exact >= 0 else -int(-exact + Fraction(1, 2))
     if rounding == "down":
@@ -290,13 +295,25 @@ def _counts_parse(counts: Mapping) -> dict[str, int]:
 
 
 def _percent(value) -> Decimal:
+    """A rule's percentage as written, for the bound and the message: 70, 12.5 (never
+    ``7E+1``, which is what Decimal("70").normalize() says)."""
     try:
         percent = Decimal(str(value))
     except InvalidOperation:
         raise PerformanceError(_("A distribution rule has a bad percentage.")) from None
+    if not percent.is_finite():
+        raise PerformanceError(_("A distribution rule has a bad percentage."))
     if not (0 <= percent <= 100):
         raise PerformanceError(_("A distribution rule has a percentage outside 0–100."))
-    return percent.normalize() if percent == percent.to_integral() else percent
+    if percent == percent.to_integral_value():
+        return percent.quantize(Decimal(1))
+    return percent.normalize()
+
+
+def _count(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+        raise PerformanceError(_("A distribution rule has a bad number of people."))
+    return int(value)
 
 
 def distribution_violations(
@@ -331,7 +348,7 @@ def distribution_violations(
                     DistributionViolation("at_least", group, percent, bound, actual, total)
                 )
         elif "at_least_count" in rule:
-            bound = int(rule["at_least_count"])
+            bound = _count(rule["at_least_count"])
             if actual < bound:
                 found.append(DistributionViolation("at_least", group, None, bound, actual, total))
     return found

@@ -1,3 +1,10 @@
-"""URLs of the performance module: documents pages (see core/performance/urls.py)."""
+"""URLs of the performance module: printable documents (see core/performance/urls.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from core.performance import views_documents
+
+urlpatterns: list = [
+    path("skp/<int:pk>/cetak/", views_documents.skp_print, name="skp_print"),
+    path("evaluasi/<int:pk>/cetak/", views_documents.evaluation_print, name="evaluation_print"),
+]

@@ -31,6 +31,7 @@ from django.db import DatabaseError, transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -48,6 +49,27 @@ NOT_CRAWLED = ("/static/",)
 # What a user may type into a filter or a URL: markup and quotes, a negative number, a
 # number too large for any integer column.
 HOSTILE_VALUES = ("zz'\"<>", "-1", "9" * 25)
+# A year or a period a user may ask for: the first and the last year a period may have
+# (core.config.periods), just outside them, nothing, a quarter and a semester (the Pemda
+# evaluates monthly) and a month that is none.
+ODD_YEARS = ("1900", "2999", "1899", "3000", "0")
+ODD_PERIODS = ("1900-01", "2999-12", "2999", "1899-12", "3000", "2026-Q1", "2026-S1", "2026-13")
+# The query parameters of the performance pages and of its API's lists, each sent alone with
+# each hostile and odd value: following links with a budget reaches only some of the pages'
+# filter forms.
+PERFORMANCE_QUERIES = {
+    "/kinerja/skp/": ("tahun",),
+    "/kinerja/tim/": ("tahun", "unit", "page"),
+    "/kinerja/tim/tugaskan/": ("tahun", "unit"),
+    "/kinerja/katalog/": ("jabatan", "page"),
+    "/kinerja/penilaian/": ("tahun", "periode"),
+    "/kinerja/ikhtisar/": ("periode",),
+    "/kinerja/kalibrasi/": ("tahun",),
+    "/api/v1/skp/": ("year", "nip", "opd"),
+    "/api/v1/rhk/": ("skp", "year", "nip"),
+    "/api/v1/iki/": ("year", "nip"),
+    "/api/v1/evaluations/": ("year", "period", "nip", "state", "opd"),
+}
 
 PARAMETER = re.compile(r"<(?:\w+:)?(?P<name>\w+)>|\(\?P<(?P<group>\w+)>")
 
@@ -287,6 +309,18 @@ def _links(url: str, page: str, host: str) -> list[tuple[str, bool]]:
     return links
 
 
+def _odd_queries(queries: dict[str, tuple[str, ...]]) -> list[str]:
+    """Each page with each of its query parameters alone, given each hostile value and, for
+    a year or a period, each odd one."""
+    odd = {"tahun": ODD_YEARS, "year": ODD_YEARS, "periode": ODD_PERIODS, "period": ODD_PERIODS}
+    return [
+        f"{page}?{urlencode({name: value})}"
+        for page, names in queries.items()
+        for name in names
+        for value in (*HOSTILE_VALUES, *odd.get(name, ()))
+    ]
+
+
 def _still_logged_in(clients: dict[str, Client]) -> list[str]:
     return [
         persona
@@ -302,7 +336,11 @@ def _pemda_values(pemda) -> Callable[[str, str], list[str]]:
     from core.importing.engine import importers_all
     from core.importing.models import ImportJob
     from core.org.models import ActivityNorm, Employee, Position, Unit
+    from core.performance.models import Evaluation, Evidence, Iki, Rhk, RhkTemplate, Skp
     from tests import personas
+
+    def ids(queryset) -> list[str]:
+        return [str(pk) for pk in queryset.order_by("pk").values_list("pk", flat=True)]
 
     with pemda:
         kinds = {
@@ -316,6 +354,32 @@ def _pemda_values(pemda) -> Callable[[str, str], list[str]]:
             "import": [str(pk) for pk in ImportJob.objects.values_list("pk", flat=True)],
             # the Pemda's invoices (public schema, read through the Pemda)
             "tagihan": [str(pk) for pk in pemda.invoices.values_list("pk", flat=True)],
+            # the performance module (the records of the performance_records fixture)
+            "skp": ids(Skp.objects),
+            "rhk": ids(Rhk.objects),
+            "iki": ids(Iki.objects),
+            "evaluasi": ids(Evaluation.objects),
+            "evaluations": ids(Evaluation.objects),
+            "katalog": ids(RhkTemplate.objects),
+        }
+        # The analyst's SKP, RHK and IKI, and those of another SKP (the Kasubbid's).
+        two = [personas.ANALIS, personas.KASUB]
+        named = {
+            "skp_pk": ids(Skp.objects.filter(employee__nip__in=two)) + [MISSING_ID],
+            "rhk_pk": ids(Rhk.objects.filter(skp__employee__nip__in=two)) + [MISSING_ID],
+            "iki_pk": ids(Iki.objects.filter(rhk__skp__employee__nip__in=two, order=0))
+            + [MISSING_ID],
+            "evidence_pk": ids(Evidence.objects) + [MISSING_ID],
+            # an OPD, another, a unit that is no OPD
+            "opd_pk": [
+                str(Unit.objects.get(code=code).pk) for code in ("BKPSDMD", "DINKES", "BKPSDMD.1.1")
+            ]
+            + [MISSING_ID],
+            # the periods with evaluations, the year, a quarter (the Pemda evaluates monthly),
+            # a month that is none, the last period there may be, one before the first, junk
+            "period": sorted(set(Evaluation.objects.values_list("period", flat=True)))
+            + [str(timezone.localdate().year), f"{timezone.localdate().year}-Q1"]
+            + ["2026-13", "2999-12", "1899-12", *HOSTILE_VALUES],
         }
         user = User.objects.get(nip=personas.ANALIS)
         uid = urlsafe_base64_encode(force_bytes(user.pk))
@@ -331,7 +395,7 @@ def _pemda_values(pemda) -> Callable[[str, str], list[str]]:
             return [token, "set-password", "bogus-token"]
         if name == "kind":  # the import templates
             return importer_kinds + ["nothing"]
-        return []
+        return named.get(name, [])
 
     return values
 
@@ -356,13 +420,165 @@ def import_jobs(org):
     return jobs
 
 
-def test_no_page_of_a_pemda_site_answers_5xx_to_anyone(gaps, people, import_jobs):
+@pytest.fixture
+def performance_records(gaps):
+    """Performance records made through the services, so that the crawl opens real pages of
+    every state. This year's SKP of the Kasubbid, and of the analyst, the PPPK and the
+    Dinkes staff member planned by their atasan (the analyst's RHK supports the Kasubbid's),
+    each RHK with a quantitative and a qualitative IKI. The analyst's evaluation of the first
+    period is submitted with a file and a link as evidence, that of the second is rated by
+    the Kasubbid, that of the third is a draft; BKPSDMD's second period (its organisation
+    predikat set by the Sekda) is ready for the Kaban to finalise. The PPPK's evaluation is
+    returned; Dinkes's first period is final. Feedback, and an RHK in the catalogue."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.org.models import Employee, Position, Unit
+    from core.performance import calibration, services
+    from core.performance import evaluation as ev
+    from core.performance.models import Iki, UnitPeriod
+    from core.performance.rules import BerAkhlak, EvaluationState
+    from tests.personas import ANALIS, KADINKES, KASUB, PPPK, SEKDA, STAF_DINKES
+
+    def account(nip):
+        return User.objects.get(nip=nip)
+
+    def planned(nip, by, parent=None):
+        """The employee's SKP of this year with one RHK (two IKI), planned by ``by``."""
+        skp = services.skp_get_or_create(
+            employee=Employee.objects.get(nip=nip), year=year, by=account(nip)
+        )
+        rhk = services.rhk_create(
+            skp=skp,
+            by=account(by),
+            kind="utama",
+            text="Layanan kepegawaian tepat waktu",
+            parent=parent,
+            iki=[
+                {
+                    "text": "Jumlah laporan",
+                    "aspect": "kuantitas",
+                    "approach": "kuantitatif",
+                    "target_value": 12,
+                    "target_unit": "Laporan",
+                },
+                {
+                    "text": "Mutu laporan",
+                    "aspect": "kualitas",
+                    "approach": "kualitatif",
+                    "target_text": "Diterima tanpa revisi",
+                },
+            ],
+        )
+        return skp, rhk
+
+    def submitted(skp, period, **evidence):
+        owner = account(skp.employee.nip)
+        evaluation = services.evaluation_get_or_create(skp=skp, period=period)
+        for indicator in Iki.objects.filter(rhk__skp=skp):
+            if indicator.approach == "kuantitatif":
+                ev.realisation_set(evaluation=evaluation, by=owner, iki=indicator, value="10")
+            else:
+                ev.realisation_set(evaluation=evaluation, by=owner, iki=indicator, text="Baik")
+        if evidence:
+            ev.evidence_add(evaluation=evaluation, by=owner, **evidence)
+            ev.evidence_add(evaluation=evaluation, by=owner, link="https://example.com/bukti")
+        return ev.evaluation_submit(evaluation=evaluation, by=owner, version=evaluation.version)
+
+    def rated(evaluation, by):
+        return ev.evaluation_rate(
+            evaluation=evaluation,
+            by=account(by),
+            hasil="SESUAI",
+            behaviours=dict.fromkeys(BerAkhlak.values, "SESUAI"),
+            version=evaluation.version,
+        )
+
+    with gaps:
+        year = timezone.localdate().year
+        first, second, third = (p.code for p in services.periods_of_year(year)[:3])
+        _kasub_skp, top = planned(KASUB, KASUB)
+        skp, rhk = planned(ANALIS, KASUB, parent=top)
+        pdf = SimpleUploadedFile("laporan.pdf", b"%PDF-1.4\n%bukti\n", "application/pdf")
+        submitted(skp, first, file=pdf, rhk=rhk, note="Laporan")
+        assert rated(submitted(skp, second), KASUB).state == EvaluationState.EVALUATED
+        bkpsdmd, dinkes = Unit.objects.get(code="BKPSDMD"), Unit.objects.get(code="DINKES")
+        calibration.org_predikat_set(
+            opd=bkpsdmd, period=second, by=account(SEKDA), org_predikat="BAIK"
+        )
+        ev.feedback_add(skp=skp, by=account(KASUB), text="Lengkapi lampirannya.", rhk=rhk)
+        services.evaluation_get_or_create(skp=skp, period=third)  # a draft, being filled in
+
+        pppk = submitted(planned(PPPK, KASUB)[0], first)
+        ev.evaluation_return(
+            evaluation=pppk, by=account(KASUB), note="Lengkapi buktinya.", version=pppk.version
+        )
+
+        rated(submitted(planned(STAF_DINKES, KADINKES)[0], first), KADINKES)
+        calibration.org_predikat_set(
+            opd=dinkes, period=first, by=account(SEKDA), org_predikat="ISTIMEWA"
+        )
+        calibration.opd_finalise(
+            opd=dinkes,
+            period=first,
+            by=account(KADINKES),
+            version=UnitPeriod.objects.get(opd=dinkes, period=first).version,
+        )
+        assert UnitPeriod.objects.get(opd=dinkes, period=first).state == "final"
+
+        services.rhk_template_create(
+            by=User.objects.get(username="admin"),
+            position=Position.objects.get(code="ANALIS"),
+            kind="utama",
+            text="Analisis jabatan tersusun",
+            iki=[
+                {
+                    "text": "Jumlah dokumen",
+                    "aspect": "kuantitas",
+                    "approach": "kuantitatif",
+                    "target_value": 4,
+                    "target_unit": "Dokumen",
+                }
+            ],
+        )
+    return gaps
+
+
+def _performance_pages(pemda) -> list[tuple[str, str]]:
+    """(persona, URL) of performance pages that must open on real records: the analyst's
+    SKP, evaluations and evidence file for him, his appraiser and the head of his OPD; the
+    calibration of an OPD period ready to finalise and of a final one for the OPD's head."""
+    from core.performance.models import Evaluation, Evidence, Skp, UnitPeriod
+    from tests.personas import ANALIS
+
+    with pemda:
+        skp = Skp.objects.get(employee__nip=ANALIS)
+        evaluations = list(Evaluation.objects.filter(skp=skp).values_list("pk", flat=True))
+        evidence = Evidence.objects.exclude(file="").get()
+        periods = {
+            persona: UnitPeriod.objects.get(opd__code=code)
+            for persona, code in (("head", "BKPSDMD"), ("head_dinkes", "DINKES"))
+        }
+    pages = [f"/kinerja/skp/{skp.pk}/", f"/kinerja/skp/{skp.pk}/cetak/"]
+    pages += [f"/kinerja/evaluasi/{pk}/" for pk in evaluations]
+    pages += [f"/kinerja/evaluasi/{evidence.evaluation_id}/bukti/{evidence.pk}/"]
+    assert len(evaluations) == 3
+    return [(persona, url) for persona in ("employee", "kasub", "head") for url in pages] + [
+        (persona, f"/kinerja/kalibrasi/{period.opd_id}/{period.period}/")
+        for persona, period in periods.items()
+    ]
+
+
+def test_no_page_of_a_pemda_site_answers_5xx_to_anyone(performance_records, people, import_jobs):
+    gaps = performance_records
     with gaps:
         orphan = client_for(gaps)  # an account whose NIP has no employee record
         assert login(orphan, "pegawai").status_code == 302
     clients = {**people, "no_employee_record": orphan}
     urls, unfilled = _urls("saas_platform.urls_tenant", _pemda_values(gaps))
     assert unfilled == [], "teach _pemda_values these parameters"
+    assert set(PERFORMANCE_QUERIES) <= set(urls)  # a page renamed: update the list
+    urls += _odd_queries(PERFORMANCE_QUERIES)
+    pages = _performance_pages(gaps)  # before the crawl opens evaluations of more periods
 
     crawl = Crawl()
     followed = crawl.crawl(clients, urls, gaps.domain_name)
@@ -371,6 +587,7 @@ def test_no_page_of_a_pemda_site_answers_5xx_to_anyone(gaps, people, import_jobs
     assert _still_logged_in(clients) == []
     assert followed > 100
     assert crawl.count("admin", 200) > 40  # the admin sees almost every page
+    assert [request for request in pages if crawl.statuses.get(request) != 200] == []
     for persona in clients:
         assert crawl.count(persona, 200) > 0, persona
 

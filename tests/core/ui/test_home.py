@@ -25,6 +25,9 @@ from tests.personas import (
 pytestmark = pytest.mark.django_db
 
 OVERVIEW = ["org.headcount", "org.completeness"]
+MY_SKP = "performance.my_skp"  # for whoever has an employee record
+WAITING = "performance.evaluation.waiting"  # shown when an evaluation waits for the user
+READY = "performance.ready_to_finalise"  # a head of OPD with an OPD period all rated
 BKPSDMD = "Badan Kepegawaian dan Pengembangan SDM Daerah"
 
 
@@ -60,12 +63,12 @@ def completeness_badges(response) -> dict[str, int]:
     [
         ("admin", [*OVERVIEW, "importing.recent", "audit.recent"]),
         ("mayor", OVERVIEW),  # a leader without an employee record
-        ("sekda", ["org.me", "org.appraisees", *OVERVIEW]),
-        ("head", ["org.me", "org.appraisees", *OVERVIEW]),
-        ("head_dinkes", ["org.me", "org.appraisees", *OVERVIEW]),
-        ("kabid", ["org.me", "org.appraisees"]),
-        ("kasub", ["org.me", "org.appraisees"]),
-        ("employee", ["org.me"]),
+        ("sekda", ["org.me", MY_SKP, "org.appraisees", *OVERVIEW]),
+        ("head", ["org.me", MY_SKP, "org.appraisees", *OVERVIEW]),
+        ("head_dinkes", ["org.me", MY_SKP, "org.appraisees", *OVERVIEW]),
+        ("kabid", ["org.me", MY_SKP, "org.appraisees"]),
+        ("kasub", ["org.me", MY_SKP, "org.appraisees"]),
+        ("employee", ["org.me", MY_SKP]),
     ],
 )
 def test_each_role_gets_its_cards_on_the_home_page(people, persona, expected):
@@ -332,3 +335,94 @@ def test_the_home_page_issues_the_same_queries_for_8_or_60_employees(people, sur
     if persona == "kasub":
         context = card(response, "org.appraisees")
         assert (context["count"], len(context["people"])) == (42, 42)
+
+
+# --- The performance module's cards ------------------------------------------------------------
+
+
+@pytest.fixture
+def evaluations(org):
+    """Through the services: the analyst's SKP of this year planned by the Kasubbid (one RHK,
+    one IKI); his evaluation of a period rated by the Kasubbid (BKPSDMD has nothing else in
+    it: ready to finalise), of another submitted (waiting for the Kasubbid), of the current
+    one a draft (waiting for him)."""
+    from django.utils import timezone
+
+    from core.accounts.models import User
+    from core.config.periods import period_of
+    from core.config.selectors import evaluation_period_kind
+    from core.performance import evaluation as ev
+    from core.performance import services
+    from core.performance.rules import BerAkhlak
+
+    with org:
+        analis, kasub = User.objects.get(nip=ANALIS), User.objects.get(nip=KASUB)
+        today = timezone.localdate()
+        skp = services.skp_get_or_create(
+            employee=Employee.objects.get(nip=ANALIS), year=today.year, by=analis
+        )
+        rhk = services.rhk_create(
+            skp=skp,
+            by=kasub,
+            kind="utama",
+            text="Analisis jabatan tersusun",
+            iki=[
+                {
+                    "text": "Jumlah dokumen",
+                    "aspect": "kuantitas",
+                    "approach": "kuantitatif",
+                    "target_value": 4,
+                    "target_unit": "Dokumen",
+                }
+            ],
+        )
+        current = period_of(evaluation_period_kind(), today).code
+        others = [p.code for p in services.periods_of_year(today.year) if p.code != current]
+        first, second = others[:2]
+        submitted = {}
+        for code in (first, second):
+            evaluation = services.evaluation_get_or_create(skp=skp, period=code)
+            ev.realisation_set(evaluation=evaluation, by=analis, iki=rhk.iki.get(), value="4")
+            submitted[code] = ev.evaluation_submit(
+                evaluation=evaluation, by=analis, version=evaluation.version
+            )
+        ev.evaluation_rate(
+            evaluation=submitted[first],
+            by=kasub,
+            hasil="SESUAI",
+            behaviours=dict.fromkeys(BerAkhlak.values, "SESUAI"),
+            version=submitted[first].version,
+        )
+        draft = services.evaluation_get_or_create(skp=skp, period=current)
+    return {"first": first, "second": submitted[second], "draft": draft}
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("employee", ["org.me", WAITING, MY_SKP]),  # his draft of the current period
+        ("kasub", ["org.me", WAITING, MY_SKP, "org.appraisees"]),  # the submitted one
+        ("kabid", ["org.me", MY_SKP, "org.appraisees"]),  # he does not appraise the analyst
+        ("head", ["org.me", MY_SKP, "org.appraisees", READY, *OVERVIEW]),
+        ("head_dinkes", ["org.me", MY_SKP, "org.appraisees", *OVERVIEW]),  # another OPD
+        ("sekda", ["org.me", MY_SKP, "org.appraisees", *OVERVIEW]),  # finalising is the head's
+    ],
+)
+def test_the_performance_cards_show_what_waits_for_each_role(
+    people, evaluations, persona, expected
+):
+    assert card_keys(people[persona].get("/")) == expected
+
+
+def test_the_performance_cards_link_to_what_waits(people, evaluations):
+    employee, kasub, head = (people[p].get("/") for p in ("employee", "kasub", "head"))
+
+    assert [e.pk for e in card(employee, WAITING)["rows"]] == [evaluations["draft"].pk]
+    assert card(employee, MY_SKP)["skp"]["rhk_n"] == card(employee, MY_SKP)["skp"]["iki_n"] == 1
+    assert [e.pk for e in card(kasub, WAITING)["rows"]] == [evaluations["second"].pk]
+    assert f'href="/kinerja/evaluasi/{evaluations["second"].pk}/"' in kasub.content.decode()
+    ready = card(head, READY)["periods"]
+    assert [(unit.code, cell.period.code) for unit, cell in ready] == [
+        ("BKPSDMD", evaluations["first"])
+    ]
+    assert f"/kinerja/kalibrasi/{ready[0][0].pk}/{evaluations['first']}/" in head.content.decode()

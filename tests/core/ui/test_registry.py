@@ -5,6 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 from django.test import RequestFactory
+from django.utils import translation
+from django.utils.translation import gettext
 
 from core.accounts.models import Role
 from core.ui import registry
@@ -15,6 +17,21 @@ from tenants.middleware import platform_tenant
 ORG_PAGES = {"/org/employees/", "/org/units/", "/org/positions/", "/org/workload/"}
 ADMIN_PAGES = {"/import/", "/audit/", "/tagihan/", "/konfigurasi/"}
 SIGNED_IN = ["admin", "mayor", "sekda", "head", "kabid", "kasub", "employee", "head_dinkes"]
+MY_SKP, MY_TEAM, EVALUATIONS = "/kinerja/skp/", "/kinerja/tim/", "/kinerja/penilaian/"
+CATALOGUE, OVERVIEW, CALIBRATION = "/kinerja/katalog/", "/kinerja/ikhtisar/", "/kinerja/kalibrasi/"
+# The performance menu of each persona: their SKP and evaluations for whoever has an employee
+# record, their team for an atasan, a head of OPD or the Sekda, the catalogue for those who plan or
+# administer or lead, the overview and calibration for the admin, the leaders and the heads.
+PERFORMANCE_PAGES = {
+    "admin": {CATALOGUE, OVERVIEW, CALIBRATION},
+    "mayor": {CATALOGUE, OVERVIEW, CALIBRATION},  # a leader without an employee record
+    "sekda": {MY_SKP, MY_TEAM, EVALUATIONS, CATALOGUE, OVERVIEW, CALIBRATION},
+    "head": {MY_SKP, MY_TEAM, EVALUATIONS, CATALOGUE, OVERVIEW, CALIBRATION},
+    "head_dinkes": {MY_SKP, MY_TEAM, EVALUATIONS, CATALOGUE, OVERVIEW, CALIBRATION},
+    "kabid": {MY_SKP, MY_TEAM, EVALUATIONS, CATALOGUE},
+    "kasub": {MY_SKP, MY_TEAM, EVALUATIONS, CATALOGUE},
+    "employee": {MY_SKP, EVALUATIONS},
+}
 
 
 def header(response) -> str:
@@ -38,6 +55,12 @@ def menus(response) -> dict[str, dict[str, str]]:
 
 def menu_links(response) -> set[str]:
     return {href for entries in menus(response).values() for href in entries}
+
+
+def indonesian(msgid: str) -> str:
+    """A label as the Pemda's pages show it (its translation, or the msgid until it has one)."""
+    with translation.override("id"):
+        return gettext(msgid)
 
 
 def someone(role=Role.EMPLOYEE, *, authenticated=True):
@@ -136,8 +159,13 @@ def test_every_module_declares_its_menus_and_cards():
         "org.completeness",
         "importing.recent",
         "audit.recent",
+        "performance.my_skp",
+        "performance.evaluation.waiting",
+        "performance.ready_to_finalise",
     } <= keys
-    assert {entry.url for entry in registry._NAV} >= ORG_PAGES | ADMIN_PAGES
+    assert {entry.url for entry in registry._NAV} >= ORG_PAGES | ADMIN_PAGES | {
+        page for pages in PERFORMANCE_PAGES.values() for page in pages
+    }
 
 
 # --- Menus on the pages --------------------------------------------------------------------
@@ -157,9 +185,19 @@ def test_only_the_admin_has_the_import_and_change_history_menus(people, persona)
     links = menu_links(people[persona].get("/org/employees/"))
 
     if persona == "admin":
-        assert links == ORG_PAGES | ADMIN_PAGES
+        assert links == ORG_PAGES | ADMIN_PAGES | PERFORMANCE_PAGES[persona]
     else:
-        assert links == ORG_PAGES
+        assert links == ORG_PAGES | PERFORMANCE_PAGES[persona]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", SIGNED_IN)
+def test_every_menu_entry_opens_for_whoever_is_offered_it(people, persona):
+    client = people[persona]
+
+    opened = {href: client.get(href).status_code for href in menu_links(client.get("/"))}
+
+    assert {href: status for href, status in opened.items() if status != 200} == {}
 
 
 @pytest.mark.django_db
@@ -178,6 +216,11 @@ def test_the_admins_menus_read_organisasi_and_administrasi_with_impor_and_riwaya
             "/audit/": "Riwayat perubahan",
             "/tagihan/": "Tagihan",
             "/konfigurasi/": "Bagikan konfigurasi",
+        },
+        indonesian("Performance"): {
+            CATALOGUE: indonesian("RHK catalogue"),
+            OVERVIEW: indonesian("Overview"),
+            CALIBRATION: indonesian("Calibration"),
         },
     }
 

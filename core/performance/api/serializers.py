@@ -1,0 +1,363 @@
+"""SKP, RHK, IKI and evaluations as the API shows them, and the bodies it takes.
+
+Serializers only parse (JSON types, choices); the views hand the result to the performance
+services (core.performance.services, core.performance.evaluation), which apply the rules
+the pages apply too (core.performance.rules) and answer who may write. As in the org API
+(core.org.api.serializers), each value is taken only in the JSON type the schema gives it:
+a number is not "12", true is not 1. People are shown by NIP and name; records without a
+code of their own (an SKP, an RHK, an IKI) are referred to by id.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.org.api.serializers import CodeChoiceField, TextField, _shown
+from core.performance.models import Evaluation, Iki, Rhk, Skp
+from core.performance.rules import (
+    TARGET_MAX,
+    TEXT_MAX,
+    UNIT_MAX,
+    Approach,
+    Aspect,
+    BerAkhlak,
+    Perspektif,
+    Rating,
+    RhkKind,
+)
+
+ID_SCHEMA = {"type": "integer", "minimum": 1}
+
+
+# --- Strict JSON values -------------------------------------------------------------------
+
+
+@extend_schema_field(ID_SCHEMA)
+class IdField(serializers.IntegerField):
+    """The id of a record: a JSON whole number (not "12", not 12.0, not true)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            raise serializers.ValidationError(
+                _("Must be a whole number (an id); got %(value)s.") % {"value": _shown(data)}
+            )
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+@extend_schema_field({"type": "number", "minimum": 0, "maximum": int(TARGET_MAX), "nullable": True})
+class NumberField(serializers.Field):
+    """A JSON number or null; the rules judge its range with their own words."""
+
+    def to_internal_value(self, data):
+        if data is None:
+            return None
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            raise serializers.ValidationError(
+                _("Must be a number, without quotes; got %(value)s.") % {"value": _shown(data)}
+            )
+        return Decimal(str(data))
+
+    def to_representation(self, value):
+        if value is None:
+            return None
+        value = Decimal(value).normalize()
+        return int(value) if value == value.to_integral() else float(value)
+
+
+class PersonSerializer(serializers.Serializer):
+    nip = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+# --- SKP, RHK, IKI ------------------------------------------------------------------------
+
+
+class IkiSerializer(serializers.ModelSerializer):
+    """An indicator of an RHK with its target: a number and its unit (quantitative), or a
+    described target (qualitative)."""
+
+    rhk = IdField(
+        source="rhk_id", help_text="The RHK the indicator belongs to; cannot change once made."
+    )
+    text = TextField(
+        max_length=TEXT_MAX, allow_blank=True, trim_whitespace=False, help_text="The indicator."
+    )
+    aspect = CodeChoiceField(choices=Aspect.choices)
+    approach = CodeChoiceField(choices=Approach.choices, required=False)
+    target_value = NumberField(
+        required=False, help_text="Required for a quantitative indicator, with target_unit."
+    )
+    target_unit = TextField(
+        max_length=UNIT_MAX,
+        allow_blank=True,
+        required=False,
+        help_text="Dokumen, Laporan, % …: required for a quantitative indicator.",
+    )
+    target_text = TextField(
+        max_length=TEXT_MAX,
+        allow_blank=True,
+        required=False,
+        help_text="The described target of a qualitative indicator.",
+    )
+    target = serializers.CharField(source="target_display", read_only=True)
+
+    class Meta:
+        model = Iki
+        fields = [
+            "id",
+            "rhk",
+            "text",
+            "aspect",
+            "approach",
+            "target_value",
+            "target_unit",
+            "target_text",
+            "target",
+            "order",
+        ]
+        read_only_fields = ["order"]
+
+
+class IkiInRhkSerializer(IkiSerializer):
+    """An IKI given with a new RHK (its RHK is the one being made)."""
+
+    class Meta(IkiSerializer.Meta):
+        fields = [f for f in IkiSerializer.Meta.fields if f != "rhk"]
+
+
+class RhkSerializer(serializers.ModelSerializer):
+    """A row of an SKP: what it will deliver, the leader's RHK it supports (the cascade),
+    and its indicators (IKI)."""
+
+    skp = IdField(source="skp_id", help_text="The SKP the RHK belongs to; cannot change once made.")
+    kind = CodeChoiceField(choices=RhkKind.choices)
+    text = TextField(
+        max_length=TEXT_MAX,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="What the RHK will deliver (not empty).",
+    )
+    parent = IdField(
+        source="parent_id",
+        allow_null=True,
+        required=False,
+        help_text="The id of the RHK of the appraiser's SKP of the same year that this one "
+        "supports (RHK pimpinan yang diintervensi).",
+    )
+    parent_text = serializers.CharField(source="parent.text", read_only=True, allow_null=True)
+    perspektif = CodeChoiceField(
+        choices=Perspektif.choices,
+        allow_blank=True,
+        required=False,
+        help_text="Required on the SKP of a JPT; empty otherwise.",
+    )
+    iki = IkiInRhkSerializer(
+        many=True,
+        required=False,
+        help_text="Its indicators. Given only when the RHK is made; change them at /iki/.",
+    )
+
+    class Meta:
+        model = Rhk
+        fields = [
+            "id",
+            "skp",
+            "kind",
+            "text",
+            "parent",
+            "parent_text",
+            "perspektif",
+            "order",
+            "iki",
+        ]
+        read_only_fields = ["order"]
+
+
+class SkpSerializer(serializers.ModelSerializer):
+    """An employee's SKP of a year, with who and where they were when it was made (the
+    appraiser as recorded then)."""
+
+    employee = PersonSerializer(read_only=True)
+    unit = serializers.CharField(source="unit.code", read_only=True, allow_null=True)
+    appraiser = serializers.SerializerMethodField()
+    rhk = RhkSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Skp
+        fields = [
+            "id",
+            "year",
+            "employee",
+            "unit",
+            "unit_name",
+            "position_name",
+            "is_jpt",
+            "appraiser",
+            "rhk",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_appraiser(self, skp) -> dict | None:
+        if not (skp.appraiser_nip or skp.appraiser_name):
+            return None
+        return {"nip": skp.appraiser_nip, "name": skp.appraiser_name}
+
+
+# --- Evaluations --------------------------------------------------------------------------
+
+
+class BehaviourSerializer(serializers.Serializer):
+    value = serializers.ChoiceField(choices=BerAkhlak.choices, read_only=True)
+    rating = serializers.ChoiceField(choices=Rating.choices, read_only=True)
+    expectation = serializers.CharField(
+        read_only=True, help_text="Ekspektasi khusus pimpinan (may be empty)."
+    )
+
+
+class RealisationSerializer(serializers.Serializer):
+    iki = serializers.IntegerField(source="iki_id", read_only=True)
+    value = NumberField(read_only=True)
+    text = serializers.CharField(read_only=True)
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    """One period's evaluation of an SKP: its state, who rates it, and once rated the
+    ratings (hasil, perilaku and each of the 7 BerAKHLAK values) and the predikat."""
+
+    skp = serializers.IntegerField(source="skp_id", read_only=True)
+    year = serializers.IntegerField(source="skp.year", read_only=True)
+    employee = PersonSerializer(source="skp.employee", read_only=True)
+    opd = serializers.CharField(source="opd.code", read_only=True, allow_null=True)
+    appraiser = serializers.SerializerMethodField()
+    behaviours = BehaviourSerializer(many=True, read_only=True)
+    realisations = RealisationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "skp",
+            "year",
+            "period",
+            "employee",
+            "opd",
+            "state",
+            "version",
+            "appraiser",
+            "hasil",
+            "perilaku",
+            "predikat",
+            "behaviours",
+            "appraiser_note",
+            "return_note",
+            "realisations",
+            "submitted_at",
+            "evaluated_at",
+            "finalised_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_appraiser(self, evaluation) -> dict | None:
+        if not (evaluation.appraiser_nip or evaluation.appraiser_name):
+            return None
+        return {"nip": evaluation.appraiser_nip, "name": evaluation.appraiser_name}
+
+
+@extend_schema_field({"type": "integer", "minimum": 0})
+class VersionField(serializers.IntegerField):
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            raise serializers.ValidationError(
+                _("Must be a whole number: the evaluation's version; got %(value)s.")
+                % {"value": _shown(data)}
+            )
+        return data
+
+
+VERSION_HELP = (
+    "The evaluation's `version` as you last read it; 409 if it has changed since (someone "
+    "else acted on it, or this was already done)."
+)
+
+
+class SubmitSerializer(serializers.Serializer):
+    version = VersionField(help_text=VERSION_HELP)
+
+
+class ReturnSerializer(serializers.Serializer):
+    version = VersionField(help_text=VERSION_HELP)
+    note = TextField(
+        max_length=TEXT_MAX,
+        allow_blank=True,
+        help_text="Why it goes back to its owner (not empty).",
+    )
+
+
+# {"berorientasi_pelayanan": "SESUAI", …}: every value, each rated.
+BEHAVIOURS_SCHEMA = {
+    "type": "object",
+    "properties": {value: {"type": "string", "enum": Rating.values} for value in BerAkhlak.values},
+    "required": list(BerAkhlak.values),
+    "additionalProperties": False,
+}
+EXPECTATIONS_SCHEMA = {
+    "type": "object",
+    "properties": {value: {"type": "string", "maxLength": TEXT_MAX} for value in BerAkhlak.values},
+    "additionalProperties": False,
+}
+
+
+class _ObjectField(serializers.Field):
+    """A JSON object, passed as it is to the service, which judges its keys and values."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError(
+                _("Must be an object, one entry per core value; got %(value)s.")
+                % {"value": _shown(data)}
+            )
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+@extend_schema_field(BEHAVIOURS_SCHEMA)
+class BehavioursField(_ObjectField):
+    pass
+
+
+@extend_schema_field(EXPECTATIONS_SCHEMA)
+class ExpectationsField(_ObjectField):
+    pass
+
+
+class RateSerializer(serializers.Serializer):
+    version = VersionField(help_text=VERSION_HELP)
+    hasil = CodeChoiceField(
+        choices=Rating.choices,
+        allow_null=True,
+        required=False,
+        help_text="Hasil kerja. Null or left out: for the head of a unit, the unit's own "
+        "capaian (its organisation predikat of the period); required for anyone else.",
+    )
+    behaviours = BehavioursField(help_text="The rating of each of the 7 BerAKHLAK values.")
+    expectations = ExpectationsField(
+        required=False, help_text="Ekspektasi khusus pimpinan, per value (optional)."
+    )
+    note = TextField(
+        max_length=TEXT_MAX, allow_blank=True, required=False, help_text="The appraiser's note."
+    )
+
+
+class VersionConflictSerializer(serializers.Serializer):
+    version = serializers.ListField(child=serializers.CharField(), read_only=True)
