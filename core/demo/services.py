@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
+from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from core.accounts.models import Role, User
@@ -16,6 +19,7 @@ from core.importing.tabular import write_xlsx
 from core.org.imports import KINDS, people_import
 from core.org.models import ActivityNorm, Position
 from core.org.nip import nip_parse
+from core.performance.demo import DemoSeedReport, performance_demo_seed
 from tenants.lifecycle import PemdaStatus
 from tenants.models import Pemda, Region, RegionLevel
 from tenants.services import pemda_provision, pemda_request
@@ -203,6 +207,14 @@ def _norms_add(norms) -> int:
     return len(new)
 
 
+def demo_performance_seed(pemda: Pemda) -> DemoSeedReport:
+    """A year of SKP, evaluations, ratings and calibration (core.performance.demo) for the
+    Pemda's current year, inside its schema; seeding again writes nothing."""
+    year = timezone.localdate(timezone=ZoneInfo(pemda.time_zone)).year
+    rng = random.Random(f"sinergi-demo-performance:{pemda.slug}:{year}")
+    return performance_demo_seed(year=year, rng=rng, personas=demo_persona_nips())
+
+
 def demo_pemda_seed(
     *,
     password: str,
@@ -210,8 +222,9 @@ def demo_pemda_seed(
     only: str | None = None,
     log: Callable[[str], None] | None = None,
 ) -> list[Pemda]:
-    """Provision the demo Pemda (or only the one with slug ``only``), their accounts and their
-    organisation, and the platform's staff account; running it again adds nothing.
+    """Provision the demo Pemda (or only the one with slug ``only``), their accounts, their
+    organisation and a year of performance data, and the platform's staff account; running
+    it again adds nothing.
 
     Every NIP account without a password gets the demo password, so that any employee of the
     demo can log in. Changing ``scale`` later adds the other scale's people to those already
@@ -251,12 +264,14 @@ def demo_pemda_seed(
             User.objects.exclude(nip=None).filter(
                 password__startswith=UNUSABLE_PASSWORD_PREFIX
             ).update(password=password_hash)
+            performance = demo_performance_seed(pemda)
         if log is not None:
             employees = reports["employees"]
             log(
                 f"{pemda.slug}: {employees.total} employees "
                 f"({employees.created} new, {employees.updated} changed), "
                 f"{reports['units'].total} units, {reports['positions'].total} positions"
+                + (f"; new: {performance}" if performance.skps else "")
             )
         seeded.append(pemda)
     return seeded

@@ -336,6 +336,14 @@ class OpdCalibration:
         return not self.blockers
 
 
+def _staff_without_evaluation(opd, period: str):
+    """Active staff of the OPD with no evaluation of ``period`` counted with it (none at all,
+    or one still counted with another OPD: they moved after it was made)."""
+    return Employee.objects.filter(is_active=True, unit__opd=opd).exclude(
+        pk__in=Evaluation.objects.filter(opd=opd, period=period).values("skp__employee_id")
+    )
+
+
 def _checks(org_predikat: str, counts, rules: Mapping, rounding: str) -> list[RuleCheck]:
     """Every rule of ``org_predikat``, broken or not, through rules.distribution_violations
     one rule at a time (so the bounds and the messages are the rules' own)."""
@@ -440,13 +448,7 @@ def opd_calibration(*, opd: Unit, period: str) -> OpdCalibration:
     ]
     # Active staff of the OPD not in its distribution: no evaluation of the period, or one
     # still counted with another OPD (they moved after it was rated).
-    without = (
-        Employee.objects.filter(is_active=True, unit__opd=opd)
-        .exclude(
-            pk__in=Evaluation.objects.filter(opd=opd, period=period).values("skp__employee_id")
-        )
-        .count()
-    )
+    without = _staff_without_evaluation(opd, period).count()
     return OpdCalibration(
         opd=opd,
         period=period,
@@ -540,7 +542,15 @@ def _violations_stored(violations: list[DistributionViolation]) -> list[dict]:
 
 
 @transaction.atomic
-def opd_finalise(*, opd: Unit, period: str, by, version: int, override_reason="") -> UnitPeriod:
+def opd_finalise(
+    *,
+    opd: Unit,
+    period: str,
+    by,
+    version: int,
+    override_reason="",
+    without_evaluation_confirmed: bool = False,
+) -> UnitPeriod:
     """Finalise the OPD's period (the head of the OPD).
 
     1. Refused unless the organisation predikat is set, nothing of the OPD in the period
@@ -583,11 +593,25 @@ def opd_finalise(*, opd: Unit, period: str, by, version: int, override_reason=""
         )
         raise PerformanceError(
             _(
-                "These evaluations are not rated yet; each must be submitted and rated (or the "
-                "employee's evaluation removed from this OPD) before the OPD is finalised: "
-                "%(people)s."
+                "These evaluations are not rated yet; each must be submitted and rated "
+                "before the OPD is finalised: %(people)s."
             )
             % {"people": _people_list(names, waiting - len(names))}
+        )
+    # Every active employee of the OPD is rated each period: one without an evaluation of it
+    # would otherwise be left out of the distribution, and could never be rated afterwards.
+    unrated = _staff_without_evaluation(opd, period)
+    missing = unrated.count()
+    left_out = list(unrated.order_by("name").values_list("nip", flat=True)) if missing else []
+    if missing and not without_evaluation_confirmed:
+        names = list(unrated.order_by("name").values_list("name", flat=True)[:NAMED_IN_REFUSAL])
+        raise PerformanceError(
+            _(
+                "These staff of the OPD have no evaluation of this period: %(people)s. Once "
+                "the period is final they can no longer be evaluated for it. Have them "
+                "evaluated first, or confirm that the OPD is finalised without them."
+            )
+            % {"people": _people_list(names, missing - len(names))}
         )
     counts = _predikat_counts(
         evaluations.filter(state__in=RATED_STATES)
@@ -677,6 +701,8 @@ def opd_finalise(*, opd: Unit, period: str, by, version: int, override_reason=""
             "org_predikat": unit_period.org_predikat,
             "counts": counts,
             "evaluations_final": finalised,
+            # Confirmed by the head: active staff left without an evaluation of the period.
+            "without_evaluation": left_out,
         },
         reason=reason,
     )

@@ -18,6 +18,7 @@ finalising waits for them), then the evaluation.
 
 from __future__ import annotations
 
+import logging
 import posixpath
 import uuid
 import zipfile
@@ -58,6 +59,7 @@ from core.performance.rules import (
     BerAkhlak,
     EvaluationState,
     PerformanceError,
+    Predikat,
     Rating,
     hasil_of_unit_head,
     perilaku_overall,
@@ -66,6 +68,8 @@ from core.performance.rules import (
     transition_target,
 )
 from core.performance.services import evaluation_snapshot
+
+logger = logging.getLogger(__name__)
 
 EDITABLE_STATES = (EvaluationState.DRAFT, EvaluationState.RETURNED)
 MEGABYTE = 1024 * 1024
@@ -479,6 +483,10 @@ def evaluation_return(*, evaluation: Evaluation, by, note, version) -> Evaluatio
         "hasil": evaluation.hasil,
         "perilaku": evaluation.perilaku,
         "predikat": evaluation.predikat,
+        # The withdrawn value ratings go with the rating (kept here, in the trail).
+        "behaviours": dict(
+            BehaviourRating.objects.filter(evaluation=evaluation).values_list("value", "rating")
+        ),
     }
     changed = _transition(
         evaluation,
@@ -493,6 +501,7 @@ def evaluation_return(*, evaluation: Evaluation, by, note, version) -> Evaluatio
     )
     if not changed:
         raise _changed_meanwhile(evaluation, "return")
+    BehaviourRating.objects.filter(evaluation=evaluation).delete()
     evaluation.refresh_from_db()
     audit_record(
         action=EVALUATION_RETURN,
@@ -509,9 +518,26 @@ def predikat_matrix_current() -> tuple[Mapping, object]:
     """The Pemda's predikat matrix (rule table ``predikat_matrix``) and its table, or the
     national default and None."""
     table = rule_table_current(PREDIKAT_MATRIX)
-    if table is not None and isinstance(table.data, Mapping) and table.data:
+    if table is not None and _matrix_complete(table.data):
         return table.data, table
+    if table is not None:  # a broken table must not take every rating page down
+        logger.error(
+            "The predikat matrix (version %s) is incomplete; using the default", table.version
+        )
     return DEFAULT_MATRIX, None
+
+
+def _matrix_complete(data) -> bool:
+    """Nine cells, each a predikat (hasil → perilaku → predikat)."""
+    if not isinstance(data, Mapping):
+        return False
+    for hasil in Rating.values:
+        row = data.get(hasil)
+        if not isinstance(row, Mapping):
+            return False
+        if any(row.get(perilaku) not in Predikat.values for perilaku in Rating.values):
+            return False
+    return True
 
 
 def evaluation_hasil_default(evaluation: Evaluation) -> Rating | None:

@@ -34,7 +34,18 @@ class FinaliseForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, override: bool = False, **kwargs):
+    without_evaluation_confirmed = forms.BooleanField(
+        label=_("Finalise without the staff who have no evaluation of this period"),
+        required=False,
+        help_text=_(
+            "They can no longer be evaluated for this period afterwards; the trail records "
+            "who they were."
+        ),
+    )
+
+    def __init__(self, *args, override: bool = False, without_evaluation: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if not override:
             del self.fields["override_reason"]
+        if not without_evaluation:
+            del self.fields["without_evaluation_confirmed"]

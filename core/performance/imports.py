@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from core.importing import columns as cells
 from core.importing.columns import CellError, Column
-from core.importing.engine import Importer, importer_register
+from core.importing.engine import Importer, ImportRefused, importer_register
 from core.importing.report import ImportReport
 from core.org.models import Employee
 from core.org.nip import NIPError, nip_parse
@@ -28,6 +28,7 @@ from core.performance.rules import (
     UNIT_MAX,
     Approach,
     Aspect,
+    EvaluationState,
     Perspektif,
     RhkKind,
     iki_violations,
@@ -168,7 +169,8 @@ class RhkImporter(Importer):
         }
         locked = set(
             Evaluation.objects.filter(
-                skp_id__in=[skp["pk"] for skp in skps.values()], state__in=LOCKING_STATES
+                skp_id__in=[skp["pk"] for skp in skps.values()],
+                state__in=(*LOCKING_STATES, EvaluationState.SUBMITTED),
             ).values_list("skp_id", flat=True)
         )
         seen: dict[tuple, int] = {}
@@ -258,6 +260,19 @@ class RhkImporter(Importer):
             return skps[(employees[record["nip"]].pk, record["year"])]
 
         skp_ids = [skp.pk for skp in skps.values()]
+        # Lock the SKPs (in id order, as every writer does) and look again: one rated or
+        # submitted since the rows were checked must not change under its appraiser.
+        list(Skp.objects.select_for_update().filter(pk__in=skp_ids).order_by("pk").values("pk"))
+        held = Evaluation.objects.filter(
+            skp_id__in=skp_ids, state__in=(*LOCKING_STATES, EvaluationState.SUBMITTED)
+        ).exists()
+        if held:
+            raise ImportRefused(
+                _(
+                    "An SKP in this file was submitted or rated while the file was checked; "
+                    "nothing was imported. Import the file again to see which rows."
+                )
+            )
         rhk_by_key = {
             (rhk.skp_id, rhk.kind, rhk.text): rhk for rhk in Rhk.objects.filter(skp_id__in=skp_ids)
         }

@@ -180,6 +180,15 @@ def _skp_writable(skp: Skp, by) -> Skp:
         raise PerformanceError(
             _("This SKP can no longer be changed: an evaluation of it has been rated.")
         )
+    # Submitted: the appraiser rates what was submitted (found in review: a target lowered
+    # after submitting was rated as lowered).
+    if Evaluation.objects.filter(skp=locked, state=EvaluationState.SUBMITTED).exists():
+        raise PerformanceError(
+            _(
+                "An evaluation of this SKP has been submitted and waits for the appraiser; "
+                "the SKP can change again if it is returned for revision."
+            )
+        )
     return locked
 
 

@@ -216,10 +216,14 @@ def _calibration_page(
         org_form = OrgPredikatForm(initial={"org_predikat": result.org_predikat})
     if may_finalise and not result.is_final and finalise_form is None:
         finalise_form = FinaliseForm(
-            initial={"version": result.version, "override_reason": reason}, override=override
+            initial={"version": result.version, "override_reason": reason},
+            override=override,
+            without_evaluation=bool(result.without_evaluation),
         )
     if finalise_form is not None and not override:
         finalise_form.fields.pop("override_reason", None)
+    if finalise_form is not None and not result.without_evaluation:
+        finalise_form.fields.pop("without_evaluation_confirmed", None)
     parsed = Period.parse(period)
     unit_mean = result.unit_mean
     return render(
@@ -291,6 +295,9 @@ def calibration_finalise(request, opd_pk: int, period: str):
             by=request.user,
             version=form.cleaned_data["version"],
             override_reason=reason,
+            without_evaluation_confirmed=form.cleaned_data.get(
+                "without_evaluation_confirmed", False
+            ),
         )
     except PerformanceError as exc:
         return _calibration_page(

@@ -16,7 +16,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit.selectors import audit_for_object
 from core.config.periods import Period, PeriodKind
@@ -162,9 +162,11 @@ def inbox(request):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def evaluation_open(request, skp_pk, period):
-    """The evaluation of an SKP in a period, made on first use by its owner or appraiser."""
+    """The evaluation of an SKP in a period. A GET only reads: an evaluation not started yet
+    is offered with a button, and its owner or appraiser starts it with a POST (a link
+    followed, prefetched or crafted elsewhere must not create records)."""
     skp, access = object_get_for_user(Skp.objects.select_related("employee"), request.user, skp_pk)
     try:
         periods_of_year(skp.year, check=period)
@@ -181,6 +183,12 @@ def evaluation_open(request, skp_pk, period):
             % {"name": skp.employee.name, "period": _period_label(period)},
         )
         return redirect("performance:inbox")
+    if request.method != "POST":
+        return render(
+            request,
+            "performance/evaluation/start.html",
+            {"skp": skp, "period": period, "period_label": _period_label(period)},
+        )
     evaluation = evaluation_get_or_create(skp=skp, period=period)
     return redirect("performance:evaluation_detail", pk=evaluation.pk)
 
@@ -401,6 +409,8 @@ def _same(before, value, text) -> bool:
         new_value = Decimal(value.replace(",", ".")) if value else None
     except InvalidOperation:
         return False
+    if new_value is not None and not new_value.is_finite():
+        return False  # NaN or infinity: the service refuses it with a message
     return old_value == new_value and old_text == text.strip()
 
 

@@ -433,8 +433,36 @@ def test_a_period_with_nobody_rated_is_not_finalised(org, english):
     with org:
         org_set(value=B)
 
-        with pytest.raises(PerformanceError, match="No evaluation"):
+        with pytest.raises(PerformanceError, match="have no evaluation of this period"):
             finalise()
+
+
+def test_staff_without_an_evaluation_stop_the_finalising_unless_the_head_confirms(org, english):
+    """Found in review: one rated out of five was enough to finalise, and the other four
+    could then never be rated. Now the head is told who is missing, and finalises without
+    them only by confirming it; the trail records who they were."""
+    from core.audit.models import AuditEvent
+    from core.performance.audit import UNIT_FINALISE
+    from core.performance.calibration import opd_calibration
+
+    with org:
+        rate_all({nip: p for nip, p in GOOD.items() if nip != PPPK})
+        org_set(value=B)
+        page = opd_calibration(opd=opd("BKPSDMD"), period=PERIOD)
+        assert page.without_evaluation == 1
+        with pytest.raises(PerformanceError, match="have no evaluation of this period"):
+            finalise()
+        assert unit_period().state == "open"
+        done = opd_finalise(
+            opd=opd("BKPSDMD"),
+            period=PERIOD,
+            by=user(KABAN),
+            version=unit_period().version,
+            without_evaluation_confirmed=True,
+        )
+        assert done.state == "final"
+        event = AuditEvent.objects.filter(action=UNIT_FINALISE).latest("pk")
+        assert event.after["without_evaluation"] == [PPPK]
 
 
 def test_the_block_policy_refuses_a_broken_distribution_and_lists_it(org, english):

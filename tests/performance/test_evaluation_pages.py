@@ -93,12 +93,32 @@ def test_the_owner_opens_an_evaluation_once(org, people):
     with org:
         skp = skp_with_iki(ANALIS)
     url = f"/kinerja/skp/{skp.pk}/evaluasi/{period()}/"
-    first = people["employee"].get(url)
-    second = people["employee"].get(url)
+    offered = people["employee"].get(url)  # a GET only offers to start it
+    assert offered.status_code == 200 and "csrfmiddlewaretoken" in offered.content.decode()
+    with org:
+        assert not Evaluation.objects.filter(skp=skp).exists()
+    first = people["employee"].post(url)
+    second = people["employee"].post(url)
     assert first.status_code == second.status_code == 302
     assert first.url == second.url
+    assert people["employee"].get(url).url == first.url  # once started, a GET leads to it
     with org:
         assert Evaluation.objects.filter(skp=skp).count() == 1
+
+
+def test_realisation_that_is_not_a_number_is_refused_not_a_500(org, people):
+    from core.performance.models import Iki
+
+    with org:
+        skp = skp_with_iki(ANALIS)
+        iki = Iki.objects.filter(rhk__skp=skp).first()
+    url = f"/kinerja/skp/{skp.pk}/evaluasi/{period()}/"
+    detail = people["employee"].post(url).url
+    save = detail.rstrip("/") + "/simpan/"
+    people["employee"].post(save, {f"value_{iki.pk}": "10"})
+    for junk in ("sNaN", "NaN", "Infinity", "-inf"):
+        response = people["employee"].post(save, {f"value_{iki.pk}": junk})
+        assert response.status_code in (200, 302, 400), junk
 
 
 def test_a_period_that_is_not_the_pemdas_is_refused(org, people):

@@ -233,8 +233,14 @@ def test_returning_needs_a_note(org, english):
 def test_returning_a_rated_evaluation_withdraws_its_rating(org):
     with org:
         evaluation = rated()
+        assert BehaviourRating.objects.filter(evaluation=evaluation).count() == 7
         done = ev.evaluation_return(evaluation=evaluation, by=user(KASUB), note="Ulangi", version=2)
         assert (done.state, done.hasil, done.perilaku, done.predikat) == ("returned", "", "", "")
+        # The value ratings go too (found in review: the API and the print still showed
+        # them); the trail keeps what they were.
+        assert not BehaviourRating.objects.filter(evaluation=evaluation).exists()
+        event = AuditEvent.objects.filter(action=audit.EVALUATION_RETURN).latest("pk")
+        assert len(event.before["behaviours"]) == 7
 
 
 def test_a_returned_evaluation_is_revised_and_submitted_again(org):
@@ -324,6 +330,20 @@ def test_each_matrix_cell_through_the_service(org, hasil, perilaku, expected):
         behaviours = {v: (perilaku if i < 4 else other) for i, v in enumerate(values)}
         done = rated(hasil=hasil, behaviours=behaviours)
         assert (done.perilaku, done.predikat) == (perilaku, expected)
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [["not", "a", "mapping"], {"DI_ATAS": "x"}, {"DI_ATAS": {"SESUAI": "HEBAT"}}],
+)
+def test_a_broken_matrix_falls_back_to_the_national_one(org, broken):
+    """Found in review: a matrix row that was no mapping gave every rating page a 500."""
+    with org:
+        current = RuleTable.objects.filter(name="predikat_matrix").order_by("-version").first()
+        RuleTable.objects.create(name="predikat_matrix", version=current.version + 1, data=broken)
+        matrix, table = ev.predikat_matrix_current()
+        assert table is None and matrix["DI_ATAS"]["DI_ATAS"] == "SANGAT_BAIK"
+        assert rated(hasil="SESUAI").predikat == "BAIK"
 
 
 def test_the_pemdas_own_matrix_decides(org):

@@ -270,12 +270,27 @@ def test_nothing_changes_once_an_evaluation_is_rated(org, state):
         assert list(rhk.iki.values_list("text", flat=True)) == [the_iki.text]
 
 
-def test_a_submitted_evaluation_does_not_lock_the_skp(org):
+def test_a_submitted_evaluation_holds_the_skp_until_it_is_returned(org):
+    """Found in review: the owner lowered a target after submitting, and the appraiser rated
+    the lowered target. A submitted SKP is not locked for good (skp_content_locked), but
+    nobody changes it while the appraiser has it."""
     with org:
         skp = skp_of(ANALIS)
-        rated(skp, state=EvaluationState.SUBMITTED)
-
+        evaluation = rated(skp, state=EvaluationState.SUBMITTED)
         assert not services.skp_content_locked(skp)
+
+        with pytest.raises(PerformanceError):
+            services.rhk_create(
+                skp=skp, by=user_of("employee"), kind="utama", text="RHK baru", iki=[iki()]
+            )
+        assert not Rhk.objects.filter(skp=skp, text="RHK baru").exists()
+
+        evaluation.state = EvaluationState.RETURNED
+        evaluation.save(update_fields=["state"])
+        services.rhk_create(
+            skp=skp, by=user_of("employee"), kind="utama", text="RHK baru", iki=[iki()]
+        )
+        assert Rhk.objects.filter(skp=skp, text="RHK baru").exists()
 
 
 # --- SKP in bulk ---------------------------------------------------------------------------

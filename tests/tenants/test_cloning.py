@@ -224,7 +224,7 @@ def test_generated_columns_and_collations_go_through_clone_schema():
         cursor.execute(
             "CREATE SCHEMA gen; CREATE TABLE gen.t (a int PRIMARY KEY, b int "
             "GENERATED ALWAYS AS (a * 2) STORED); INSERT INTO gen.t (a) VALUES (1), (2);"
-            "CREATE SCHEMA coll; CREATE COLLATION coll.ci FROM \"C\";"
+            'CREATE SCHEMA coll; CREATE COLLATION coll.ci FROM "C";'
             "CREATE TABLE coll.t (id int PRIMARY KEY, name text COLLATE coll.ci)"
         )
         gen = _rows("SELECT 'gen'::regnamespace::oid")[0][0]

@@ -7,8 +7,9 @@ from core.demo.services import PLATFORM_STAFF_USERNAME, DemoModeRequired, demo_p
 
 class Command(BaseCommand):
     help = (
-        "Provision the 14 demo Pemda with demo accounts and a realistic organisation, and the "
-        "platform staff account 'staff' (DEMO_MODE=1 only; idempotent)."
+        "Provision the 14 demo Pemda with demo accounts, a realistic organisation and a year of "
+        "SKP, ratings and calibration, and the platform staff account 'staff' (DEMO_MODE=1 "
+        "only; idempotent)."
     )
 
     def add_arguments(self, parser):
