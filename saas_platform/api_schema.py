@@ -16,8 +16,16 @@ ERROR = {
 }
 FIELD_ERRORS = {
     "type": "object",
-    "description": "For each field (or non_field_errors) the reasons it was refused.",
-    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "description": (
+        "For each field (or non_field_errors) the reasons it was refused; for a nested "
+        "field (an RHK's list of IKI), the same again per item."
+    ),
+    "additionalProperties": {
+        "anyOf": [
+            {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object"}]}},
+            {"type": "object"},
+        ]
+    },
 }
 
 

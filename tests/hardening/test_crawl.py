@@ -522,6 +522,7 @@ def performance_records(gaps):
             period=first,
             by=account(KADINKES),
             version=UnitPeriod.objects.get(opd=dinkes, period=first).version,
+            without_evaluation_confirmed=True,  # its other staff have no evaluation
         )
         assert UnitPeriod.objects.get(opd=dinkes, period=first).state == "final"
 

@@ -26,6 +26,7 @@ from core.performance.rules import (
     Aspect,
     BerAkhlak,
     Perspektif,
+    Predikat,
     Rating,
     RhkKind,
 )
@@ -239,6 +240,9 @@ class EvaluationSerializer(serializers.ModelSerializer):
     appraiser = serializers.SerializerMethodField()
     behaviours = BehaviourSerializer(many=True, read_only=True)
     realisations = RealisationSerializer(many=True, read_only=True)
+    hasil = serializers.SerializerMethodField()
+    perilaku = serializers.SerializerMethodField()
+    predikat = serializers.SerializerMethodField()
 
     class Meta:
         model = Evaluation
@@ -264,6 +268,19 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "finalised_at",
         ]
         read_only_fields = fields
+
+    # Empty ("") until the evaluation is rated, and again once it is returned.
+    @extend_schema_field({"type": "string", "enum": ["", *Rating.values]})
+    def get_hasil(self, evaluation) -> str:
+        return evaluation.hasil
+
+    @extend_schema_field({"type": "string", "enum": ["", *Rating.values]})
+    def get_perilaku(self, evaluation) -> str:
+        return evaluation.perilaku
+
+    @extend_schema_field({"type": "string", "enum": ["", *Predikat.values]})
+    def get_predikat(self, evaluation) -> str:
+        return evaluation.predikat
 
     @extend_schema_field(PersonSerializer(allow_null=True))
     def get_appraiser(self, evaluation) -> dict | None:
