@@ -524,7 +524,8 @@ def _people_list(names: list[str], more: int) -> str:
     return listed
 
 
-def _violations_stored(violations: list[DistributionViolation]) -> list[dict]:
+def violations_stored(violations: list[DistributionViolation]) -> list[dict]:
+    """The broken rules as opd_finalise keeps them with the OPD's period (JSON-ready)."""
     return [
         {
             "rule": v.rule,
@@ -660,7 +661,7 @@ def opd_finalise(
         raise PerformanceError(
             _("The evaluations of this OPD changed meanwhile; reload the page and check again.")
         )
-    stored = _violations_stored(violations)
+    stored = violations_stored(violations)
     changed = UnitPeriod.objects.filter(
         pk=unit_period.pk, version=unit_period.version, state=UnitPeriodState.OPEN
     ).update(

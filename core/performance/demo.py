@@ -59,6 +59,7 @@ from core.performance.calibration import (
     distribution_rounding,
     distribution_rules,
     violation_policy,
+    violations_stored,
 )
 from core.performance.models import (
     BehaviourRating,
@@ -1274,7 +1275,7 @@ class _Seed:
                     found = distribution_violations(org, counts[key], self.rules, self.rounding)
                     if found:
                         row.override_reason = rng.choice(OVERRIDE_REASONS)
-                        row.violations = _violations_stored(found)
+                        row.violations = violations_stored(found)
                 rows.append(row)
         UnitPeriod.objects.bulk_create(rows, batch_size=BATCH)
         self.report.unit_periods = len(rows)
@@ -1295,21 +1296,3 @@ class _Seed:
         self._write(plans)
         self._unit_periods()
         return self.report
-
-
-def _violations_stored(violations) -> list[dict]:
-    """The broken rules as ``calibration.opd_finalise`` keeps them with the OPD's period."""
-    return [
-        {
-            "rule": v.rule,
-            "predikat": list(v.predikat),
-            "percent": None if v.percent is None else str(v.percent),
-            "bound": v.bound,
-            "actual": v.actual,
-            "total": v.total,
-            "excess": v.excess,
-            "shortfall": v.shortfall,
-            "message": v.message,
-        }
-        for v in violations
-    ]

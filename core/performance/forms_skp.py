@@ -104,7 +104,23 @@ class IkiForm(forms.Form):
         self.fields.update(iki_fields())
 
 
-class RhkForm(forms.Form):
+class _IkiPartMixin:
+    """A form that carries an IKI's fields too, under IKI_PREFIX, and lists its two parts."""
+
+    def iki_fields_add(self) -> None:
+        for name, field in iki_fields().items():
+            self.fields[f"{IKI_PREFIX}{name}"] = field
+
+    @property
+    def iki_bound_fields(self):
+        return [field for field in self if field.name.startswith(IKI_PREFIX)]
+
+    @property
+    def rhk_bound_fields(self):
+        return [field for field in self if not field.name.startswith(IKI_PREFIX)]
+
+
+class RhkForm(_IkiPartMixin, forms.Form):
     """An RHK: its kind, what it delivers, the atasan's RHK it supports (the cascade), a
     perspektif for a JPT; when it is new, its first IKI below."""
 
@@ -123,19 +139,10 @@ class RhkForm(forms.Form):
         if not jpt:
             del self.fields["perspektif"]
         if with_iki:
-            for name, field in iki_fields().items():
-                self.fields[f"{IKI_PREFIX}{name}"] = field
-
-    @property
-    def iki_bound_fields(self):
-        return [field for field in self if field.name.startswith(IKI_PREFIX)]
-
-    @property
-    def rhk_bound_fields(self):
-        return [field for field in self if not field.name.startswith(IKI_PREFIX)]
+            self.iki_fields_add()
 
 
-class AssignForm(forms.Form):
+class AssignForm(_IkiPartMixin, forms.Form):
     """The bulk assignment: one RHK (one of mine: "rhk:<id>", or a catalogue entry:
     "tpl:<id>"), the people ticked (parsed in the view), and an IKI to use instead."""
 
@@ -165,15 +172,10 @@ class AssignForm(forms.Form):
                 )
             )
         self.fields["source"].choices = groups
-        for name, field in iki_fields().items():
-            self.fields[f"{IKI_PREFIX}{name}"] = field
-
-    @property
-    def iki_bound_fields(self):
-        return [field for field in self if field.name.startswith(IKI_PREFIX)]
+        self.iki_fields_add()
 
 
-class CatalogueForm(forms.Form):
+class CatalogueForm(_IkiPartMixin, forms.Form):
     position = CodeChoiceField(
         Position.objects.all(), lookup="positions", missing=POSITION_MISSING, label=_("Position")
     )
@@ -182,16 +184,7 @@ class CatalogueForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in iki_fields().items():
-            self.fields[f"{IKI_PREFIX}{name}"] = field
-
-    @property
-    def iki_bound_fields(self):
-        return [field for field in self if field.name.startswith(IKI_PREFIX)]
-
-    @property
-    def rhk_bound_fields(self):
-        return [field for field in self if not field.name.startswith(IKI_PREFIX)]
+        self.iki_fields_add()
 
 
 class CatalogueFilterForm(forms.Form):

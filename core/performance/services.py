@@ -322,6 +322,13 @@ def rhk_create(*, skp: Skp, by, kind, text, parent=None, perspektif="", iki=()) 
     return rhk
 
 
+def _audit_changes(*, action: str, by, obj, before: dict, after: dict) -> None:
+    """Record an update in the audit log with only the fields that changed (none: nothing)."""
+    before, after = changes_between(before, after)
+    if after or before:
+        audit_record(action=action, by=by, obj=obj, before=before, after=after)
+
+
 @transaction.atomic
 def rhk_update(*, rhk: Rhk, by, kind, text, parent=None, perspektif="") -> Rhk:
     skp = _skp_writable(rhk.skp, by)
@@ -339,9 +346,7 @@ def rhk_update(*, rhk: Rhk, by, kind, text, parent=None, perspektif="") -> Rhk:
         rhk.order = _next_order(skp.rhk.filter(kind=kind))
     rhk.kind, rhk.text, rhk.parent, rhk.perspektif = kind, text.strip(), parent, perspektif
     rhk.save(update_fields=["kind", "text", "parent", "perspektif", "order"])
-    before, after = changes_between(before, _rhk_fields(rhk))
-    if after or before:
-        audit_record(action=RHK_UPDATE, by=by, obj=rhk, before=before, after=after)
+    _audit_changes(action=RHK_UPDATE, by=by, obj=rhk, before=before, after=_rhk_fields(rhk))
     return rhk
 
 
@@ -421,9 +426,7 @@ def iki_update(
     for field, value in iki_values(item).items():
         setattr(iki, field, value)
     iki.save(update_fields=list(IKI_FIELDS))
-    before, after = changes_between(before, _iki_fields(iki))
-    if after or before:
-        audit_record(action=IKI_UPDATE, by=by, obj=iki, before=before, after=after)
+    _audit_changes(action=IKI_UPDATE, by=by, obj=iki, before=before, after=_iki_fields(iki))
     return iki
 
 

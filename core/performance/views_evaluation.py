@@ -335,6 +335,19 @@ def _done(request, evaluation, message):
     return redirect("performance:evaluation_detail", pk=evaluation.pk)
 
 
+def _form_post(request, evaluation, access, form, *, name, save, done):
+    """A form POSTed from the evaluation page: when valid, save(cleaned_data) and back to the
+    page with ``done``; invalid or refused, the page again with ``name``=form (status 400)."""
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except PerformanceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _done(request, evaluation, done)
+    return _detail(request, evaluation, access, status=400, **{name: form})
+
+
 @login_required
 @require_POST
 def evaluation_save(request, pk):
@@ -437,22 +450,23 @@ def evaluation_submit(request, pk):
 def evaluation_rate(request, pk):
     evaluation, access = _evaluation_get(request, pk, need="appraise")
     form = RateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.evaluation_rate(
-                evaluation=evaluation,
-                by=request.user,
-                hasil=form.cleaned_data["hasil"],
-                behaviours=form.behaviours(),
-                expectations=form.expectations(),
-                note=form.cleaned_data["note"],
-                version=form.cleaned_data["version"],
-            )
-        except PerformanceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return _done(request, evaluation, _("The evaluation has been rated."))
-    return _detail(request, evaluation, access, status=400, rate_form=form)
+    return _form_post(
+        request,
+        evaluation,
+        access,
+        form,
+        name="rate_form",
+        save=lambda data: services.evaluation_rate(
+            evaluation=evaluation,
+            by=request.user,
+            hasil=data["hasil"],
+            behaviours=form.behaviours(),
+            expectations=form.expectations(),
+            note=data["note"],
+            version=data["version"],
+        ),
+        done=_("The evaluation has been rated."),
+    )
 
 
 @login_required
@@ -460,19 +474,20 @@ def evaluation_rate(request, pk):
 def evaluation_return(request, pk):
     evaluation, access = _evaluation_get(request, pk, need="appraise")
     form = ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            services.evaluation_return(
-                evaluation=evaluation,
-                by=request.user,
-                note=form.cleaned_data["note"],
-                version=form.cleaned_data["version"],
-            )
-        except PerformanceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return _done(request, evaluation, _("The evaluation has been returned for revision."))
-    return _detail(request, evaluation, access, status=400, return_form=form)
+    return _form_post(
+        request,
+        evaluation,
+        access,
+        form,
+        name="return_form",
+        save=lambda data: services.evaluation_return(
+            evaluation=evaluation,
+            by=request.user,
+            note=data["note"],
+            version=data["version"],
+        ),
+        done=_("The evaluation has been returned for revision."),
+    )
 
 
 @login_required
@@ -481,21 +496,22 @@ def evidence_add(request, pk):
     evaluation, access = _evaluation_get(request, pk, need="own")
     rhks = list(Rhk.objects.filter(skp=evaluation.skp_id))
     form = EvidenceForm(request.POST, request.FILES, rhks=rhks)
-    if form.is_valid():
-        try:
-            services.evidence_add(
-                evaluation=evaluation,
-                by=request.user,
-                file=form.cleaned_data["file"],
-                link=form.cleaned_data["link"],
-                note=form.cleaned_data["note"],
-                rhk=form.cleaned_data["rhk"],
-            )
-        except PerformanceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return _done(request, evaluation, _("The evidence has been added."))
-    return _detail(request, evaluation, access, status=400, evidence_form=form)
+    return _form_post(
+        request,
+        evaluation,
+        access,
+        form,
+        name="evidence_form",
+        save=lambda data: services.evidence_add(
+            evaluation=evaluation,
+            by=request.user,
+            file=data["file"],
+            link=data["link"],
+            note=data["note"],
+            rhk=data["rhk"],
+        ),
+        done=_("The evidence has been added."),
+    )
 
 
 def _evidence_get(request, pk, evidence_pk, *, need=None):
@@ -548,16 +564,17 @@ def feedback_add(request, pk):
         raise PermissionDenied
     rhks = list(Rhk.objects.filter(skp=evaluation.skp_id))
     form = FeedbackForm(request.POST, rhks=rhks)
-    if form.is_valid():
-        try:
-            services.feedback_add(
-                skp=evaluation.skp,
-                by=request.user,
-                text=form.cleaned_data["text"],
-                rhk=form.cleaned_data["rhk"],
-            )
-        except PerformanceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return _done(request, evaluation, _("Your feedback has been added."))
-    return _detail(request, evaluation, access, status=400, feedback_form=form)
+    return _form_post(
+        request,
+        evaluation,
+        access,
+        form,
+        name="feedback_form",
+        save=lambda data: services.feedback_add(
+            skp=evaluation.skp,
+            by=request.user,
+            text=data["text"],
+            rhk=data["rhk"],
+        ),
+        done=_("Your feedback has been added."),
+    )

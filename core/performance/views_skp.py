@@ -260,14 +260,27 @@ def iki_new(request, pk, rhk_pk):
     skp = rhk.skp
     if request.method == "GET" and (refused := _locked_redirect(request, skp)):
         return refused
-    form = IkiForm(request.POST or None)
+    return _iki_form_page(
+        request,
+        form=IkiForm(request.POST or None),
+        rhk=rhk,
+        save=lambda data: services.iki_create(rhk=rhk, by=request.user, **data),
+        done=_("The IKI has been added."),
+        title=_("New IKI"),
+    )
+
+
+def _iki_form_page(request, *, form, rhk: Rhk, save, done: str, title: str):
+    """The IKI form of iki_new and iki_edit: on a valid POST, save(data) then back to the SKP;
+    a refusal of the rules shows next to its field (status 400)."""
+    skp = rhk.skp
     if request.method == "POST" and form.is_valid():
         try:
-            services.iki_create(rhk=rhk, by=request.user, **iki_data(form.cleaned_data))
+            save(iki_data(form.cleaned_data))
         except PerformanceError as exc:
             _refused(form, exc)
         else:
-            messages.success(request, _("The IKI has been added."))
+            messages.success(request, done)
             return redirect(_skp_url(skp, request.user))
     return render(
         request,
@@ -276,7 +289,7 @@ def iki_new(request, pk, rhk_pk):
             "form": form,
             "skp": skp,
             "rhk": rhk,
-            "title": _("New IKI"),
+            "title": title,
             "back": _skp_url(skp, request.user),
         },
         status=400 if request.method == "POST" else 200,
@@ -308,26 +321,13 @@ def iki_edit(request, pk, iki_pk):
         "target_unit": iki.target_unit,
         "target_text": iki.target_text,
     }
-    form = IkiForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.iki_update(iki=iki, by=request.user, **iki_data(form.cleaned_data))
-        except PerformanceError as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, _("The IKI has been saved."))
-            return redirect(_skp_url(skp, request.user))
-    return render(
+    return _iki_form_page(
         request,
-        "performance/skp/iki_form.html",
-        {
-            "form": form,
-            "skp": skp,
-            "rhk": iki.rhk,
-            "title": _("Edit IKI"),
-            "back": _skp_url(skp, request.user),
-        },
-        status=400 if request.method == "POST" else 200,
+        form=IkiForm(request.POST or None, initial=initial),
+        rhk=iki.rhk,
+        save=lambda data: services.iki_update(iki=iki, by=request.user, **data),
+        done=_("The IKI has been saved."),
+        title=_("Edit IKI"),
     )
 
 

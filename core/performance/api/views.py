@@ -153,6 +153,10 @@ class PerformanceViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
+    def _answer(self, obj, code=status.HTTP_200_OK) -> Response:
+        """The object just written, read again through the scope, as the serializer shows it."""
+        return Response(self.get_serializer(self.scoped().get(pk=obj.pk)).data, status=code)
+
 
 def _field(name: str) -> str:
     # An RHK's IKI are reported by the service as iki_<field>: in the API, under "iki".
@@ -258,9 +262,6 @@ class RhkViewSet(
     def scoped(self):
         return _rhk_loaded().visible_to(self.request.user).order_by("skp_id", "kind", "order", "pk")
 
-    def _answer(self, rhk, code=status.HTTP_200_OK) -> Response:
-        return Response(self.get_serializer(self.scoped().get(pk=rhk.pk)).data, status=code)
-
     def create(self, request, *args, **kwargs):
         data = self.parsed(self.get_serializer_class())
         skp = _visible(
@@ -332,9 +333,6 @@ class IkiViewSet(
 
     def scoped(self):
         return Iki.objects.visible_to(self.request.user).order_by("rhk_id", "order", "pk")
-
-    def _answer(self, iki, code=status.HTTP_200_OK) -> Response:
-        return Response(self.get_serializer(self.scoped().get(pk=iki.pk)).data, status=code)
 
     def create(self, request, *args, **kwargs):
         data = self.parsed(self.get_serializer_class())
