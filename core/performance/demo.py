@@ -1295,4 +1295,29 @@ class _Seed:
         plans = self._plans()
         self._write(plans)
         self._unit_periods()
+        self._analyze()
         return self.report
+
+    @staticmethod
+    def _analyze() -> None:
+        """Planner statistics for the tables just filled: without them a query over the
+        freshly seeded rows may pick a plan that takes minutes (seen in a test on the
+        embedded PostgreSQL, before autovacuum came round)."""
+        from django.db import connection
+
+        from core.performance import models
+
+        tables = [
+            model._meta.db_table
+            for model in (
+                models.Skp,
+                models.Rhk,
+                models.Iki,
+                models.Evaluation,
+                models.BehaviourRating,
+                models.Realisation,
+                models.UnitPeriod,
+            )
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE " + ", ".join(f'"{table}"' for table in tables))
