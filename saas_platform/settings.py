@@ -255,7 +255,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One name for the rating choices that several fields share (hasil, perilaku, …).
-    "ENUM_NAME_OVERRIDES": {"RatingEnum": "core.performance.rules.Rating"},
+    "ENUM_NAME_OVERRIDES": {
+        "RatingEnum": "core.performance.rules.Rating",
+        # An evaluation's ratings and predikat are empty ("") until it is rated.
+        "RatingOrBlankEnum": ["", "DI_ATAS", "SESUAI", "DI_BAWAH"],
+        "PredikatOrBlankEnum": [
+            "",
+            "SANGAT_BAIK",
+            "BAIK",
+            "BUTUH_PERBAIKAN",
+            "KURANG",
+            "SANGAT_KURANG",
+        ],
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "saas_platform.api_schema.error_responses",
