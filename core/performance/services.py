@@ -176,13 +176,18 @@ def _skp_writable(skp: Skp, by) -> Skp:
         raise PermissionDenied
     # Locked, so that a rating waiting for this row (or an edit of another tab) comes after.
     locked = Skp.objects.select_for_update().select_related("employee").get(pk=skp.pk)
-    if skp_content_locked(locked):
+    holding = set(
+        Evaluation.objects.filter(
+            skp=locked, state__in=(*LOCKING_STATES, EvaluationState.SUBMITTED)
+        ).values_list("state", flat=True)
+    )  # one query for both refusals below
+    if holding & set(LOCKING_STATES):
         raise PerformanceError(
             _("This SKP can no longer be changed: an evaluation of it has been rated.")
         )
     # Submitted: the appraiser rates what was submitted (found in review: a target lowered
     # after submitting was rated as lowered).
-    if Evaluation.objects.filter(skp=locked, state=EvaluationState.SUBMITTED).exists():
+    if holding:
         raise PerformanceError(
             _(
                 "An evaluation of this SKP has been submitted and waits for the appraiser; "
