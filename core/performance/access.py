@@ -4,8 +4,11 @@ Reading follows the org scopes (``Skp.objects.visible_to(user)``): the admin and
 leaders see the whole Pemda, a head of OPD the OPD, an atasan their appraisees, an employee
 themself. Writing:
 
-- an SKP's content (RHK, IKI): its owner and their appraiser, until an evaluation of the
-  SKP is evaluated (``skp_content_locked``);
+- an SKP's content (RHK, IKI): its owner and their appraiser, except while one of its
+  evaluations waits for the appraiser (submitted) and for good once the year's own
+  evaluation is rated (``skp_closing``). A rated evaluation of a month, quarter or semester
+  keeps a copy of the RHK, IKI and realisations it rated (``Evaluation.content``), so the
+  SKP may be revised for the periods after it (perubahan SKP), its changes audited;
 - an evaluation: the owner fills in and submits; the appraiser rates or returns it;
 - an OPD's period: its organisation predikat is set by a leader or by whoever appraises the
   head of the OPD (the leader one level up); it is finalised by the head of the OPD.
@@ -27,11 +30,26 @@ is rated by someone else: nobody rates themself.
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from core.accounts.models import Role
 from core.org.access import access_for, employee_of
 from core.performance.rules import EvaluationState
 
 LOCKING_STATES = (EvaluationState.EVALUATED, EvaluationState.FINAL)
+
+
+def skp_closing(prefix: str = "") -> Q:
+    """The evaluations that close their SKP for good: the year's own (period code "2026",
+    where a month, quarter or semester has a dash), once rated. ``prefix`` reaches them from
+    another model ("evaluations__")."""
+    return Q(**{f"{prefix}state__in": LOCKING_STATES}) & ~Q(**{f"{prefix}period__contains": "-"})
+
+
+def skp_holding(prefix: str = "") -> Q:
+    """The evaluations during which the SKP's content may not change: a submitted one (its
+    appraiser rates what was submitted) and a closing one."""
+    return Q(**{f"{prefix}state": EvaluationState.SUBMITTED}) | skp_closing(prefix)
 
 
 def may_edit_skp(user, skp) -> bool:

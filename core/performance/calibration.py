@@ -45,6 +45,7 @@ from core.performance.rules import (
     Predikat,
     count_of_percent,
     distribution_violations,
+    hasil_of_unit_head,
     leniency,
     org_predikat_parse,
     predikat_mean,
@@ -262,6 +263,9 @@ class OpdCalibration:
     appraisers: list[AppraiserRow]
     pending_people: list[PendingPerson]  # the first PENDING_SHOWN still to rate
     without_evaluation: int  # active employees of the OPD with no evaluation of the period
+    # Unit heads rated with a hasil other than the organisation predikat gives them now (it
+    # changed after they were rated, or their appraiser chose otherwise).
+    heads_off_capaian: list[PendingPerson]
     pemda: dict[str, int]
     policy: str
     rounding: str
@@ -449,6 +453,22 @@ def opd_calibration(*, opd: Unit, period: str) -> OpdCalibration:
     # Active staff of the OPD not in its distribution: no evaluation of the period, or one
     # still counted with another OPD (they moved after it was rated).
     without = _staff_without_evaluation(opd, period).count()
+    heads_off = []
+    if org:
+        heads_off = [
+            PendingPerson(pk, name, nip, state)
+            for pk, name, nip, state in Evaluation.objects.filter(
+                Q(skp__employee_id=F("unit__head_id")) | Q(skp__employee_id=F("opd__head_id")),
+                opd=opd,
+                period=period,
+                state__in=RATED_STATES,
+            )
+            .exclude(hasil=hasil_of_unit_head(org))
+            .order_by("skp__employee__name", "pk")
+            .values_list("pk", "skp__employee__name", "skp__employee__nip", "state")[
+                :PENDING_SHOWN
+            ]
+        ]
     return OpdCalibration(
         opd=opd,
         period=period,
@@ -460,6 +480,7 @@ def opd_calibration(*, opd: Unit, period: str) -> OpdCalibration:
         appraisers=appraisers,
         pending_people=pending_people,
         without_evaluation=without,
+        heads_off_capaian=heads_off,
         pemda=pemda,
         policy=violation_policy(),
         rounding=rounding,

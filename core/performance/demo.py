@@ -23,10 +23,11 @@ written in bulk so that a Pemda of Surabaya's size (36,000 people) seeds in minu
    break the rules.
 5. The demo accounts' story (``personas``: username → NIP, core.demo.services): pegawai1
    has a draft of the current period to submit, pegawai2 a submitted one that waits for
-   the atasan, pegawai3 one returned for revision; the three have no rated period yet, so
-   their SKP stays open to the RHK their atasan pushes down. The OPD of kepala.bkpsdmd has
-   its last period rated, open and ready to finalise, with a distribution that breaks a
-   rule.
+   the atasan, pegawai3 one returned for revision; their past periods are rated, and their
+   SKP stays open to the RHK their atasan pushes down (a rated period keeps its own copy,
+   core.performance.content), except pegawai2's while it waits for the atasan. The OPD of
+   kepala.bkpsdmd has its last period rated, open and ready to finalise, with a
+   distribution that breaks a rule.
 6. Write evaluations with their BerAKHLAK ratings (perilaku = ``rules.perilaku_overall``,
    predikat = ``rules.predikat`` with the Pemda's matrix) and realisations, then the OPD
    periods, with ``bulk_create`` in batches, a few hundred people at a time.
@@ -921,16 +922,12 @@ class _Seed:
                 org.pop(key, None)
         self.org, self.final, self.ready = org, final, ready
 
-        # The story's staff have only the current period: a rated evaluation locks an SKP's
-        # content, and their atasan is to push an RHK down to them this year.
-        unlocked = {self.story[key].id for key in STORY_STAFF if key in self.story}
-        unlocked = unlocked if self.current else set()  # a year gone by: all rated
         plans: dict[tuple[int, str], _Plan] = {}
         for person in self.people:
             if not person.new:
                 continue
             weights = self.style[person.atasan_id]
-            for period in [] if person.id in unlocked else self.past:
+            for period in self.past:
                 key = (person.opd_id, period.code)
                 if final.get(key, True) or ready.get(key, True):
                     state = S.FINAL if final.get(key, True) else S.EVALUATED

@@ -38,6 +38,7 @@ from core.config.selectors import evaluation_period_kind, rule_table_current
 from core.org.access import access_for, appraisees_q, employee_of
 from core.performance.access import may_rate, may_submit
 from core.performance.audit import EVALUATION_RATE, EVALUATION_RETURN, EVALUATION_SUBMIT
+from core.performance.content import content_taken
 from core.performance.models import (
     BehaviourRating,
     Evaluation,
@@ -314,11 +315,23 @@ def _display_name(name: str) -> str:
     return base[-EVIDENCE_NAME_MAX:] or "file"
 
 
+def evidence_may_add(user, evaluation: Evaluation) -> bool:
+    """Bukti dukung is added at any time, by the evaluation's owner, until it is final."""
+    return evaluation.state != EvaluationState.FINAL and may_submit(user, evaluation)
+
+
 @transaction.atomic
 def evidence_add(*, evaluation: Evaluation, by, file=None, link="", note="", rhk=None) -> Evidence:
     """Bukti dukung: a file (PDF, JPG, PNG, XLSX or DOCX, at most 10 MB, checked by its
-    content) or an http(s) link, optionally for one RHK."""
-    _locked_editable(evaluation, by)
+    content) or an http(s) link, optionally for one RHK. The owner adds it at any time
+    (submitted or rated too: what the appraiser asks for after the fact), until the
+    evaluation is final; removing it is for a draft or a returned evaluation only, so what
+    a rating saw stays."""
+    if not may_submit(by, evaluation):
+        raise PermissionDenied(_("Only the owner of the evaluation may add evidence."))
+    locked = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if not evidence_may_add(by, locked):
+        raise PerformanceError(_("This evaluation is final: no more evidence can be added."))
     note = _text(note, what=_("the note"), limit=EVIDENCE_NOTE_MAX)
     link = (link or "").strip() if isinstance(link, str) else link
     if bool(file) == bool(link):
@@ -498,6 +511,7 @@ def evaluation_return(*, evaluation: Evaluation, by, note, version) -> Evaluatio
         perilaku="",
         predikat="",
         evaluated_at=None,
+        content=[],
     )
     if not changed:
         raise _changed_meanwhile(evaluation, "return")
@@ -541,10 +555,15 @@ def _matrix_complete(data) -> bool:
 
 
 def evaluation_hasil_default(evaluation: Evaluation) -> Rating | None:
-    """The hasil kerja a unit head's evaluation starts from: their OPD's own capaian (the
-    organisation predikat of the period), when the OPD has one and they head it."""
-    opd = evaluation.opd
-    if opd is None or opd.head_id is None or opd.head_id != evaluation.skp.employee_id:
+    """The hasil kerja a unit head's evaluation starts from (DOMAIN.md §2: "for the head of
+    a unit, the hasil-kerja rating is the unit's own capaian"): the organisation predikat
+    of the period, when it is set and the owner heads the OPD or a unit of it. Capaian is
+    rated per OPD (UnitPeriod), so the head of a bidang or a sub-bagian starts from their
+    OPD's. None for anyone else."""
+    opd, unit = evaluation.opd, evaluation.unit
+    owner = evaluation.skp.employee_id
+    heads = {opd.head_id if opd else None, unit.head_id if unit else None}
+    if opd is None or owner not in heads:
         return None
     org = (
         UnitPeriod.objects.filter(opd_id=opd.pk, period=evaluation.period)
@@ -622,6 +641,7 @@ def evaluation_rate(
         predikat=result,
         appraiser_note=note,
         evaluated_at=timezone.now(),
+        content=content_taken(evaluation),  # what was rated, whatever the SKP becomes
         unit_id=evaluation.unit_id,
         opd_id=evaluation.opd_id,
         appraiser_id=evaluation.appraiser_id,

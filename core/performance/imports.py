@@ -21,14 +21,13 @@ from core.importing.engine import Importer, ImportRefused, importer_register
 from core.importing.report import ImportReport
 from core.org.models import Employee
 from core.org.nip import NIPError, nip_parse
-from core.performance.access import LOCKING_STATES
+from core.performance.access import skp_holding
 from core.performance.models import Evaluation, Iki, Rhk, Skp
 from core.performance.rules import (
     TEXT_MAX,
     UNIT_MAX,
     Approach,
     Aspect,
-    EvaluationState,
     Perspektif,
     RhkKind,
     iki_violations,
@@ -169,8 +168,7 @@ class RhkImporter(Importer):
         }
         locked = set(
             Evaluation.objects.filter(
-                skp_id__in=[skp["pk"] for skp in skps.values()],
-                state__in=(*LOCKING_STATES, EvaluationState.SUBMITTED),
+                skp_holding(), skp_id__in=[skp["pk"] for skp in skps.values()]
             ).values_list("skp_id", flat=True)
         )
         seen: dict[tuple, int] = {}
@@ -199,8 +197,8 @@ class RhkImporter(Importer):
                     record,
                     "year",
                     _(
-                        "An evaluation of this SKP of %(year)s has been rated: its RHK and IKI "
-                        "can no longer change."
+                        "The SKP of %(year)s is held: an evaluation of it waits for the "
+                        "appraiser, or the evaluation of its year has been rated."
                     )
                     % {"year": record["year"]},
                 )
@@ -263,9 +261,7 @@ class RhkImporter(Importer):
         # Lock the SKPs (in id order, as every writer does) and look again: one rated or
         # submitted since the rows were checked must not change under its appraiser.
         list(Skp.objects.select_for_update().filter(pk__in=skp_ids).order_by("pk").values("pk"))
-        held = Evaluation.objects.filter(
-            skp_id__in=skp_ids, state__in=(*LOCKING_STATES, EvaluationState.SUBMITTED)
-        ).exists()
+        held = Evaluation.objects.filter(skp_holding(), skp_id__in=skp_ids).exists()
         if held:
             raise ImportRefused(
                 _(

@@ -188,6 +188,9 @@ class Evaluation(models.Model):
     evaluated_at = models.DateTimeField(null=True, blank=True)
     finalised_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=0)  # compare-and-set of every change
+    # What it rated, kept when it is rated (core.performance.content): the SKP may be revised
+    # for later periods, so its page and document show this copy, not the SKP of today.
+    content = models.JSONField(default=list, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EvaluationQuerySet.as_manager()

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from core.accounts.models import Role
 from core.org.access import employee_of
 from core.org.models import Employee, Unit
-from core.performance.access import LOCKING_STATES
+from core.performance.access import skp_closing
 from core.performance.models import Evaluation, Iki, Rhk, RhkTemplate, Skp
 from core.performance.rules import RhkKind
 
@@ -84,10 +84,10 @@ def skp_rhk_by_kind(skp: Skp | None) -> list[tuple[str, str, list[Rhk]]]:
 
 
 def skp_locked_ids(skp_ids) -> set[int]:
-    """Which of these SKP have an evaluation rated (evaluated or final): their content is
-    fixed (core.performance.services.skp_content_locked, for many at once)."""
+    """Which of these SKP have the evaluation of their year rated: their content is fixed
+    (core.performance.services.skp_content_locked, for many at once)."""
     return set(
-        Evaluation.objects.filter(skp_id__in=list(skp_ids), state__in=LOCKING_STATES)
+        Evaluation.objects.filter(skp_closing(), skp_id__in=list(skp_ids))
         .values_list("skp_id", flat=True)
         .distinct()
     )
@@ -169,7 +169,7 @@ def team_rows(people: QuerySet[Employee], *, year: int) -> QuerySet[Employee]:
             ),
             locked=Exists(
                 Evaluation.objects.filter(
-                    skp__employee=OuterRef("pk"), skp__year=year, state__in=LOCKING_STATES
+                    skp_closing(), skp__employee=OuterRef("pk"), skp__year=year
                 )
             ),
         )

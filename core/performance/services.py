@@ -23,7 +23,7 @@ from core.config.periods import Period, PeriodKind, periods_in_year
 from core.config.selectors import evaluation_period_kind
 from core.org.access import can_manage, employee_of
 from core.org.ranks import JenisJabatan
-from core.performance.access import LOCKING_STATES, may_edit_skp
+from core.performance.access import may_edit_skp, skp_closing, skp_holding
 from core.performance.audit import (
     IKI_CREATE,
     IKI_DELETE,
@@ -162,14 +162,15 @@ IKI_PREFIX = "iki_"  # the fields of an RHK's IKI in its violations (forms show 
 
 
 def skp_content_locked(skp: Skp) -> bool:
-    """An evaluation of the SKP is rated (evaluated or final): its RHK and IKI are what
-    was rated, and stay as they are."""
-    return Evaluation.objects.filter(skp=skp, state__in=LOCKING_STATES).exists()
+    """The year's own evaluation of the SKP is rated: its RHK and IKI are what was rated,
+    and stay as they are (core.performance.access.skp_closing)."""
+    return Evaluation.objects.filter(skp_closing(), skp=skp).exists()
 
 
 def _skp_writable(skp: Skp, by) -> Skp:
     """The SKP, locked for this transaction, if ``by`` may change its content now: its owner
-    or appraiser (PermissionDenied otherwise), while no evaluation of it is rated."""
+    or appraiser (PermissionDenied otherwise), while no evaluation of it is submitted and
+    the year's own is not rated (core.performance.access.skp_holding)."""
     if not getattr(by, "is_authenticated", False):
         raise PermissionDenied
     if not Skp.objects.visible_to(by).filter(pk=skp.pk).exists() or not may_edit_skp(by, skp):
@@ -177,13 +178,11 @@ def _skp_writable(skp: Skp, by) -> Skp:
     # Locked, so that a rating waiting for this row (or an edit of another tab) comes after.
     locked = Skp.objects.select_for_update().select_related("employee").get(pk=skp.pk)
     holding = set(
-        Evaluation.objects.filter(
-            skp=locked, state__in=(*LOCKING_STATES, EvaluationState.SUBMITTED)
-        ).values_list("state", flat=True)
+        Evaluation.objects.filter(skp_holding(), skp=locked).values_list("state", flat=True)
     )  # one query for both refusals below
-    if holding & set(LOCKING_STATES):
+    if holding - {EvaluationState.SUBMITTED}:
         raise PerformanceError(
-            _("This SKP can no longer be changed: an evaluation of it has been rated.")
+            _("This SKP can no longer be changed: the evaluation of its year has been rated.")
         )
     # Submitted: the appraiser rates what was submitted (found in review: a target lowered
     # after submitting was rated as lowered).
@@ -481,7 +480,8 @@ def rhk_assign_bulk(
     2. Everyone must be someone ``by`` appraises, or, for a head of OPD, of the OPD
        (PermissionDenied otherwise: nothing is assigned).
     3. The missing SKP are made at once, with the snapshots of ``skp_get_or_create``.
-    4. Whoever already has this RHK (a second click) or has a rated SKP is skipped.
+    4. Whoever already has this RHK (a second click), or whose SKP is held (an evaluation
+       waits for the appraiser, or the year is rated: access.skp_holding), is skipped.
     5. The RHK, then their IKI, are written in two statements; one event in the trail.
     """
     from core.performance.selectors import employees_assignable_by
@@ -537,7 +537,7 @@ def rhk_assign_bulk(
     )
     locked = set(
         Evaluation.objects.filter(
-            skp_id__in=[skp.pk for skp in skps.values()], state__in=LOCKING_STATES
+            skp_holding(), skp_id__in=[skp.pk for skp in skps.values()]
         ).values_list("skp_id", flat=True)
     )
     having = Rhk.objects.filter(skp__in=list(skps.values()))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -19,13 +19,13 @@ from django.views.decorators.http import require_GET
 from core.config.periods import Period, PeriodKind
 from core.org.access import object_get_for_user
 from core.org.ranks import PANGKAT
+from core.performance.content import evaluation_content, skp_content
 from core.performance.models import (
     BehaviourRating,
     Evaluation,
     Evidence,
     Feedback,
     Iki,
-    Realisation,
     Rhk,
     Skp,
     UnitPeriod,
@@ -174,16 +174,6 @@ def _sections(rhks, iki_rows=None) -> list[Section]:
     return sections
 
 
-def _rhks(skp):
-    """The SKP's RHK with the leader's RHK each supports and their IKI: three queries."""
-    return list(
-        Rhk.objects.filter(skp=skp)
-        .select_related("parent")
-        .prefetch_related(Prefetch("iki", queryset=Iki.objects.order_by("order", "pk")))
-        .order_by("kind", "order", "pk")
-    )
-
-
 def _behaviours(expectations=None, ratings=None) -> list[BehaviourRow]:
     expectations, ratings = expectations or {}, ratings or {}
     return [
@@ -271,7 +261,7 @@ def skp_print(request, pk: int):
             "period": year,
             "employee": employee,
             "appraiser": appraiser,
-            "sections": _sections(_rhks(skp)),
+            "sections": _sections(skp_content(skp)),
             "behaviours": _behaviours(expectations),
         },
     )
@@ -322,9 +312,7 @@ def evaluation_print(request, pk: int):
     evaluation, _access = object_get_for_user(queryset, request.user, pk)
     skp = evaluation.skp
     period = _period_of(evaluation)
-    rhks = _rhks(skp)
-
-    realisations = {r.iki_id: r for r in Realisation.objects.filter(evaluation=evaluation)}
+    rhks, realisations = evaluation_content(evaluation)  # what it rated, once rated
     iki_rows = {
         rhk.pk: [IkiRow(iki, _realisation(realisations.get(iki.pk), iki)) for iki in rhk.iki.all()]
         for rhk in rhks

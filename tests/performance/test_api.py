@@ -318,13 +318,19 @@ def test_an_rhk_and_an_iki_change_and_go(org, skps, people):
         assert not Rhk.objects.filter(pk=rhk.pk).exists()
 
 
-def test_an_rated_skp_is_locked(org, skps, people):
+def test_a_rated_month_leaves_the_skp_open_and_a_rated_year_closes_it(org, skps, people):
     with org:
-        rated(skps[ANALIS])
+        rated(skps[ANALIS])  # a month: the SKP may still be revised for the months after it
         rhk = Rhk.objects.filter(skp=skps[ANALIS]).first()
     response = english(people["employee"], "patch", f"/api/v1/rhk/{rhk.pk}/", {"text": "Baru"})
+    assert response.status_code == 200
+    with org:
+        rated(skps[ANALIS], period=PERIOD[:4])  # the year's own evaluation
+    response = english(people["employee"], "patch", f"/api/v1/rhk/{rhk.pk}/", {"text": "Lagi"})
     assert response.status_code == 400
     assert "can no longer be changed" in response.json()["non_field_errors"][0]
+    with org:
+        assert Rhk.objects.get(pk=rhk.pk).text == "Baru"
 
 
 def test_a_form_body_is_unsupported(org, skps, people):

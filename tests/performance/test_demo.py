@@ -118,8 +118,8 @@ def test_the_year_is_rated_with_a_plausible_spread_of_predikat(demo_surabaya, se
     with demo_surabaya:
         active = Employee.objects.filter(is_active=True).count()
         by_period = Counter(Evaluation.objects.values_list("period", flat=True))
-        # Every month but December is past; pegawai1–3 have only December (see the story).
-        past_months = dict.fromkeys([f"{YEAR}-{month:02d}" for month in range(1, 12)], active - 3)
+        # Every month but December is past.
+        past_months = dict.fromkeys([f"{YEAR}-{month:02d}" for month in range(1, 12)], active)
         assert by_period == {**past_months, f"{YEAR}-12": active}  # no annual one yet
         past = Evaluation.objects.exclude(period=f"{YEAR}-12")
         assert past.filter(state__in=RATED).count() >= 0.95 * past.count()
@@ -281,13 +281,16 @@ def test_the_demo_accounts_each_have_their_part_of_the_story(demo_surabaya, seed
         assert returned.state == EvaluationState.RETURNED and returned.return_note
         assert waiting in evaluations_waiting_for(atasan, today=TODAY)
         assert draft in evaluations_waiting_for(pegawai1, today=TODAY)
-        # The atasan pushes one of their RHK down to the three in one step: their SKP are
-        # still open (nothing of theirs is rated yet this year).
+        # The atasan pushes one of their RHK down to the three in one step: their past
+        # months are rated, but the year is not, so their SKP are open to revision, except
+        # pegawai2's, which waits for the atasan (skipped).
         staff = [pegawai1.employee, pegawai2.employee, pegawai3.employee]
         assert not any(skp_content_locked(Skp.objects.get(employee=e, year=YEAR)) for e in staff)
+        assert Evaluation.objects.filter(skp__employee=pegawai1.employee, state="final").exists()
         source = Rhk.objects.get(skp__employee__user=atasan, children=None, kind="utama")
         made = rhk_assign_bulk(by=atasan, year=YEAR, employees=staff, source=source)
-        assert len(made) == 3 and all(rhk.parent_id == source.pk for rhk in made)
+        assert {rhk.skp.employee_id for rhk in made} == {pegawai1.employee.pk, pegawai3.employee.pk}
+        assert all(rhk.parent_id == source.pk for rhk in made)
         # pegawai1 submits the draft as it is (the new RHK's IKI filled in first).
         for iki in Iki.objects.filter(rhk__in=made, rhk__skp__employee=pegawai1.employee):
             Realisation.objects.create(evaluation=draft, iki=iki, value=1, text="Selesai")

@@ -22,6 +22,7 @@ from core.org.models import Employee, Unit
 from core.performance import audit
 from core.performance import evaluation as ev
 from core.performance.access import may_edit_skp
+from core.performance.content import evaluation_content
 from core.performance.models import BehaviourRating, Evaluation, Evidence, Iki, Rhk, UnitPeriod
 from core.performance.rules import BerAkhlak, PerformanceError
 from core.performance.services import (
@@ -496,6 +497,35 @@ def test_the_appraiser_may_choose_another_hasil_than_the_unit_heads_default(org)
         assert done.hasil == "SESUAI"
 
 
+def test_the_head_of_a_sub_unit_starts_from_the_opds_capaian_too(org):
+    with org:
+        evaluation = submitted(KASUB)
+        assert fresh(evaluation).unit.head.nip == KASUB
+        UnitPeriod.objects.create(
+            opd=Unit.objects.get(code="BKPSDMD"), period=evaluation.period, org_predikat="KURANG"
+        )
+        assert ev.evaluation_hasil_default(fresh(evaluation)) == "DI_BAWAH"
+
+
+def test_calibration_names_the_heads_rated_off_the_capaian_after_it_changed(org):
+    from core.performance.calibration import opd_calibration, org_predikat_set
+
+    with org:
+        evaluation = submitted(KASUB)
+        opd = Unit.objects.get(code="BKPSDMD")
+        sekda = user(SEKDA)
+        org_predikat_set(opd=opd, period=evaluation.period, by=sekda, org_predikat="BAIK")
+        ev.evaluation_rate(
+            evaluation=evaluation, by=user(KABID), hasil=None, behaviours=ALL, version=1
+        )
+        staff = rated(ANALIS, hasil="DI_BAWAH")  # staff never count: they head nothing
+        assert opd_calibration(opd=opd, period=evaluation.period).heads_off_capaian == []
+        org_predikat_set(opd=opd, period=evaluation.period, by=sekda, org_predikat="ISTIMEWA")
+        named = opd_calibration(opd=opd, period=evaluation.period).heads_off_capaian
+        assert [(p.evaluation_id, p.nip) for p in named] == [(evaluation.pk, KASUB)]
+        assert staff.pk not in [p.evaluation_id for p in named]
+
+
 def test_staff_have_no_default_hasil(org):
     with org:
         evaluation = submitted(ANALIS)
@@ -686,13 +716,24 @@ def test_evidence_for_an_rhk_of_another_skp_is_refused(org, english):
             )
 
 
-def test_evidence_changes_only_while_draft_or_returned_and_only_by_the_owner(org, english):
+def test_evidence_is_added_at_any_time_until_final_and_removed_only_before_submitting(org, english):
     with org:
         evaluation = submitted()
-        with pytest.raises(PerformanceError, match="only while it is a draft"):
-            ev.evidence_add(evaluation=evaluation, by=user(ANALIS), link="https://example.id")
+        added = ev.evidence_add(
+            evaluation=evaluation, by=user(ANALIS), link="https://example.id/sesudah"
+        )
         with pytest.raises(PermissionDenied):
             ev.evidence_add(evaluation=evaluation, by=user(KASUB), link="https://example.id")
+        with pytest.raises(PerformanceError, match="only while it is a draft"):
+            ev.evidence_delete(evidence=added, by=user(ANALIS))  # the appraiser may have seen it
+        rated_one = ev.evaluation_rate(
+            evaluation=evaluation, by=user(KASUB), hasil="SESUAI", behaviours=ALL, version=1
+        )
+        ev.evidence_add(evaluation=rated_one, by=user(ANALIS), link="https://example.id/diminta")
+        Evaluation.objects.filter(pk=evaluation.pk).update(state="final")
+        with pytest.raises(PerformanceError, match="final"):
+            ev.evidence_add(evaluation=fresh(evaluation), by=user(ANALIS), link="https://x.id")
+        assert Evidence.objects.filter(evaluation=evaluation).count() == 2
 
 
 def test_the_owner_removes_evidence_while_they_may_change_it(org, english):
@@ -807,9 +848,73 @@ def test_rating_locks_the_skp_then_the_opds_period_before_it_changes_anything(or
             )
         locked = _locks_before_the_change(queries.captured_queries)
         assert locked[:2] == ["performance_skp", "performance_unitperiod"]
+
+
+# --- Perubahan SKP: a rated period keeps its copy; the rated year closes the SKP ------------
+
+
+def test_a_rated_month_keeps_what_it_rated_while_the_skp_is_revised_for_later_months(org):
+    with org:
+        evaluation = rated()  # January
+        skp = evaluation.skp
+        assert not skp_content_locked(skp)
+        kept = fresh(evaluation).content
+        assert [row["text"] for row in kept] == list(
+            Rhk.objects.filter(skp=skp).values_list("text", flat=True)
+        )
+        first_iki = kept[0]["iki"][0]
+        assert first_iki["realisation"] is not None
+        # The owner revises the SKP for February on: a new RHK, a target changed, one dropped.
+        owner = user(ANALIS)
+        rhk_create(skp=skp, by=owner, kind="tambahan", text="Tugas baru sejak Februari")
+        iki = Iki.objects.get(pk=first_iki["id"])
+        Iki.objects.filter(pk=iki.pk).update(target_value=Decimal("99"))
+        # What January shows and prints is what January rated.
+        rhks, realisations = evaluation_content(fresh(evaluation))
+        assert [rhk.text for rhk in rhks] == [row["text"] for row in kept]
+        shown = rhks[0].iki.all()[0]
+        assert shown.pk == iki.pk and shown.target_value != Decimal("99")
+        assert realisations[iki.pk].value == Decimal(first_iki["realisation"]["value"])
+        iki_id = iki.pk
+        iki.delete()  # gone from the SKP, still in January's copy
+        rhks, realisations = evaluation_content(fresh(evaluation))
+        assert rhks[0].iki.all()[0].text == first_iki["text"] and iki_id in realisations
+        # February (not rated yet) shows the SKP as it is now.
+        february = evaluation_get_or_create(skp=skp, period=period(1))
+        rhks, _realisations = evaluation_content(february)
+        assert "Tugas baru sejak Februari" in [rhk.text for rhk in rhks]
+
+
+def test_returning_a_rated_period_drops_its_copy(org):
+    with org:
+        done = rated()
+        returned = ev.evaluation_return(evaluation=done, by=user(KASUB), note="Ulangi", version=2)
+        assert returned.content == []
+
+
+def test_the_rated_year_closes_the_skp_for_good(org, english):
+    with org:
+        year = periods_of_year(YEAR)[-1].code
+        assert year == str(YEAR)
+        evaluation = submitted(code=year)
+        ev.evaluation_rate(
+            evaluation=evaluation, by=user(KASUB), hasil="SESUAI", behaviours=ALL, version=1
+        )
         assert skp_content_locked(evaluation.skp)
-        with pytest.raises(PerformanceError):
+        with pytest.raises(PerformanceError, match="year"):
             rhk_create(skp=evaluation.skp, by=user(KASUB), kind="utama", text="Sesudahnya")
+
+
+def test_a_submitted_period_holds_the_skp_until_it_is_rated_or_returned(org, english):
+    with org:
+        evaluation = submitted()
+        with pytest.raises(PerformanceError, match="waits for the appraiser"):
+            rhk_create(skp=evaluation.skp, by=user(ANALIS), kind="utama", text="Diam-diam")
+        ev.evaluation_rate(
+            evaluation=evaluation, by=user(KASUB), hasil="SESUAI", behaviours=ALL, version=1
+        )
+        rhk_create(skp=evaluation.skp, by=user(ANALIS), kind="utama", text="Bulan depan")
+        assert Rhk.objects.filter(skp=evaluation.skp, text="Bulan depan").exists()
 
 
 def test_returning_locks_the_skp_too(org):
