@@ -1,12 +1,10 @@
 """Menus and home cards of the performance module: skp (core/performance/ui.py)."""
 
-from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from core.accounts.models import Role
 from core.org.access import employee_of
-from core.performance.models import Skp
-from core.performance.selectors import year_current
+from core.performance.notifications import my_skp_status
 from core.ui.registry import HomeCard, NavEntry, card_register, nav_register
 
 PERFORMANCE = _("Performance")
@@ -39,18 +37,20 @@ nav_register(
 
 
 def _my_skp(request):
-    """My SKP of this year, counted in one query (the employee record is the org cards')."""
+    """My SKP of this year, counted, with my evaluation of the period running today: a
+    button to start it when it is not started, a warning in the period's last week while it
+    is not submitted. One query (core.performance.notifications; the employee record is the
+    org cards')."""
     me = employee_of(request.user)
     if me is None:
         return None
-    year = year_current()
-    skp = (
-        Skp.objects.filter(employee=me, year=year)
-        .annotate(rhk_n=Count("rhk", distinct=True), iki_n=Count("rhk__iki"))
-        .values("pk", "rhk_n", "iki_n")
-        .first()
-    )
-    return {"year": year, "skp": skp, "plans_for_others": plans_for_others(request.user)}
+    status = my_skp_status(employee=me)
+    return {
+        "year": status.year,
+        "skp": status.skp,
+        "status": status,
+        "plans_for_others": plans_for_others(request.user),
+    }
 
 
 card_register(

@@ -405,7 +405,9 @@ def evaluations(org):
         ("kabid", ["org.me", MY_SKP, "org.appraisees"]),  # he does not appraise the analyst
         ("head", ["org.me", MY_SKP, "org.appraisees", READY, *OVERVIEW]),
         ("head_dinkes", ["org.me", MY_SKP, "org.appraisees", *OVERVIEW]),  # another OPD
-        ("sekda", ["org.me", MY_SKP, "org.appraisees", *OVERVIEW]),  # finalising is the head's
+        # Finalising is the head's; the Sekda sets the organisation predikat of the periods
+        # with evaluations submitted or rated (here the last one).
+        ("sekda", ["org.me", MY_SKP, "org.appraisees", "performance.org_predikat", *OVERVIEW]),
     ],
 )
 def test_the_performance_cards_show_what_waits_for_each_role(
