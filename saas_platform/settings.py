@@ -71,6 +71,7 @@ TENANT_APPS = [
     "core.audit",
     "core.importing",
     "core.performance",
+    "core.activity",
     "rest_framework.authtoken",
     "axes",  # failed logins, counted in each Pemda's own schema (core.accounts.throttle)
 ]
