@@ -168,3 +168,33 @@ def test_another_pemdas_entries_resolve_nowhere(org, jambi):
         entry = log()
     with jambi:
         assert not Activity.objects.filter(pk=entry.pk).exists()
+
+
+# --- The month's indices ----------------------------------------------------------------------
+
+
+def test_the_month_counts_approved_minutes_capped_by_the_hours_present(org):
+    from core.activity.indices import month_recompute
+    from core.activity.models import Kpi, KpiPeriod, MonthlyIndex
+    from core.org.models import Unit
+
+    with org:
+        present(ANALIS, YESTERDAY, hours="8")
+        approved = [log(quantity="4"), log(quantity="2", norm=norm(minutes=60))]  # 120 + 120
+        pending = log(quantity="1")  # 30, waiting
+        services.activities_decide(by=user(KASUB), ids=[e.pk for e in approved], approve=True)
+        present(ANALIS, YESTERDAY, hours="3")  # corrected afterwards: 180 minutes count
+        opd = Unit.objects.get(code="BKPSDMD")
+        kpi = Kpi.objects.create(
+            year=2026, unit=opd, name="Layanan tepat waktu", measure="%", annual_target=90
+        )
+        KpiPeriod.objects.create(kpi=kpi, period="2026-05", target=90, realisation=81)
+        assert month_recompute(TODAY) == Employee.objects.filter(is_active=True).count()
+        row = MonthlyIndex.objects.get(employee__nip=ANALIS, month=date(2026, 5, 1))
+        assert (row.approved_minutes, row.counted_minutes, row.pending_minutes) == (240, 180, 30)
+        assert row.target_minutes == 6250
+        assert row.iki == Decimal("2.88")  # 180 / 6,250
+        assert row.iko == Decimal("90.00") and row.score is None and not row.pay_withheld
+        assert pending.state == "pending"
+        month_recompute(TODAY)  # again: updated in place
+        assert MonthlyIndex.objects.filter(employee__nip=ANALIS).count() == 1

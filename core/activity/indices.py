@@ -1,0 +1,177 @@
+"""The monthly indices of the whole Pemda (DOMAIN.md §3), recomputed by the worker:
+
+1. each employee's approved and pending minutes per day of the month (one grouped query);
+2. each day's cap from its attendance (one query) through ``rules.day_cap``;
+3. the IKI against the monthly target (``abk.effective_minutes`` ÷ 12);
+4. each OPD's IKO from its KPIs' achievements in the month (one query);
+5. the behaviour score from the month's rated evaluation (perilaku), by the tenant's table
+   ``activity.behaviour_scores``; the final score by the tenant's weights (80 : 20 in the
+   Model Surabaya) and whether the performance pay is withheld below the minimum;
+6. every row written in one upsert per batch.
+
+A month without a rated perilaku has no final score yet (the IKI stands alone, and no pay
+is flagged as withheld on a score that does not exist).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+
+from core.activity import rules
+from core.activity.models import Activity, ActivityState, Attendance, KpiPeriod, MonthlyIndex
+from core.config.selectors import setting_get
+from core.org.models import Employee
+from core.performance.models import Evaluation
+from core.performance.rules import EvaluationState
+
+BATCH = 2000
+DEFAULT_BEHAVIOUR_SCORES = {"DI_ATAS": 100, "SESUAI": 85, "DI_BAWAH": 60}
+
+
+def month_first(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _month_last(first: datetime.date) -> datetime.date:
+    following = (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - datetime.timedelta(days=1)
+
+
+def _settings() -> dict:
+    return {
+        "target": rules.monthly_target_minutes(int(setting_get("abk.effective_minutes", 75000))),
+        "individual_weight": setting_get("performance.individual_weight_percent", 80),
+        "behaviour_weight": setting_get("performance.behaviour_weight_percent", 20),
+        "minimum": setting_get("performance.minimum_monthly_score", 60),
+        "behaviour_scores": setting_get("activity.behaviour_scores", DEFAULT_BEHAVIOUR_SCORES),
+        "max_minutes": int(
+            setting_get("activity.max_minutes_per_day", rules.DEFAULT_MAX_MINUTES_PER_DAY)
+        ),
+        "attendance_required": bool(setting_get("activity.attendance_required", False)),
+    }
+
+
+def organisation_indices(period: str) -> dict[int, Decimal]:
+    """{unit id: IKO} of the units with KPIs measured in ``period``."""
+    by_unit: dict[int, list] = defaultdict(list)
+    rows = KpiPeriod.objects.filter(period=period, kpi__unit__isnull=False).values_list(
+        "kpi__unit_id", "kpi__weight", "kpi__direction", "target", "realisation"
+    )
+    for unit_id, weight, direction, target, realisation in rows:
+        achievement = rules.kpi_achievement(
+            target, realisation, higher_is_better=direction == "higher"
+        )
+        by_unit[unit_id].append((weight, achievement))
+    return {
+        unit_id: index
+        for unit_id, kpis in by_unit.items()
+        if (index := rules.organisation_index(kpis)) is not None
+    }
+
+
+@transaction.atomic
+def month_recompute(day: datetime.date) -> int:
+    """Recompute the month of ``day`` for every active employee; returns the rows written."""
+    first = month_first(day)
+    last = _month_last(first)
+    period = f"{first:%Y-%m}"
+    settings = _settings()
+
+    minutes: dict[int, dict] = defaultdict(lambda: {"approved": {}, "pending": 0, "logged": 0})
+    for employee_id, on, state, total in (
+        Activity.objects.filter(day__range=(first, last))
+        .exclude(state=ActivityState.REJECTED)
+        .values_list("employee_id", "day", "state")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    ):
+        mine = minutes[employee_id]
+        mine["logged"] += total
+        if state == ActivityState.APPROVED:
+            mine["approved"][on] = mine["approved"].get(on, 0) + total
+        else:
+            mine["pending"] += total
+    attendance = {
+        (employee_id, on): (status, hours)
+        for employee_id, on, status, hours in Attendance.objects.filter(
+            day__range=(first, last), employee_id__in=list(minutes)
+        ).values_list("employee_id", "day", "status", "hours_present")
+    }
+    behaviour = dict(
+        Evaluation.objects.filter(
+            period=period,
+            state__in=(EvaluationState.EVALUATED, EvaluationState.FINAL),
+        ).values_list("skp__employee_id", "perilaku")
+    )
+    iko = organisation_indices(period)
+
+    rows = []
+    for employee_id, unit_id, opd_id in Employee.objects.filter(is_active=True).values_list(
+        "pk", "unit_id", "unit__opd_id"
+    ):
+        mine = minutes.get(employee_id, {"approved": {}, "pending": 0, "logged": 0})
+        caps = {
+            on: rules.day_cap(
+                *attendance.get((employee_id, on), (None, None)),
+                max_minutes_per_day=settings["max_minutes"],
+                attendance_required=settings["attendance_required"],
+            )
+            for on in mine["approved"]
+        }
+        counted = rules.capped_minutes(mine["approved"], caps)
+        iki = rules.individual_index(counted, settings["target"])
+        rating = behaviour.get(employee_id)
+        behaviour_score = settings["behaviour_scores"].get(rating) if rating else None
+        score = None
+        if behaviour_score is not None:
+            score = rules.final_score(
+                iki,
+                behaviour_score,
+                individual_weight=settings["individual_weight"],
+                behaviour_weight=settings["behaviour_weight"],
+            )
+        rows.append(
+            MonthlyIndex(
+                employee_id=employee_id,
+                month=first,
+                unit_id=unit_id,
+                opd_id=opd_id,
+                logged_minutes=mine["logged"],
+                approved_minutes=sum(mine["approved"].values()),
+                counted_minutes=counted,
+                pending_minutes=mine["pending"],
+                target_minutes=settings["target"],
+                iki=iki,
+                iko=iko.get(unit_id, iko.get(opd_id)),
+                behaviour=behaviour_score,
+                score=score,
+                pay_withheld=score is not None and rules.pay_withheld(score, settings["minimum"]),
+            )
+        )
+    MonthlyIndex.objects.bulk_create(
+        rows,
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=["employee", "month"],
+        update_fields=[
+            "unit",
+            "opd",
+            "logged_minutes",
+            "approved_minutes",
+            "counted_minutes",
+            "pending_minutes",
+            "target_minutes",
+            "iki",
+            "iko",
+            "behaviour",
+            "score",
+            "pay_withheld",
+            "computed_at",
+        ],
+    )
+    return len(rows)
