@@ -465,9 +465,7 @@ def opd_calibration(*, opd: Unit, period: str) -> OpdCalibration:
             )
             .exclude(hasil=hasil_of_unit_head(org))
             .order_by("skp__employee__name", "pk")
-            .values_list("pk", "skp__employee__name", "skp__employee__nip", "state")[
-                :PENDING_SHOWN
-            ]
+            .values_list("pk", "skp__employee__name", "skp__employee__nip", "state")[:PENDING_SHOWN]
         ]
     return OpdCalibration(
         opd=opd,

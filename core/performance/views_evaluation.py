@@ -23,7 +23,9 @@ from core.config.periods import Period, PeriodKind
 from core.org.access import employee_of, object_get_for_user
 from core.org.models import Employee
 from core.performance import evaluation as services
+from core.performance import starting
 from core.performance.access import may_rate
+from core.performance.content import evaluation_content
 from core.performance.forms_evaluation import (
     EvidenceForm,
     FeedbackForm,
@@ -41,7 +43,7 @@ from core.performance.rules import (
     Predikat,
     Rating,
 )
-from core.performance.services import evaluation_get_or_create, periods_of_year
+from core.performance.services import periods_of_year
 
 TEAM_MAX = 200
 FEEDBACK_SHOWN = 100
@@ -167,16 +169,16 @@ def evaluation_open(request, skp_pk, period):
     """The evaluation of an SKP in a period. A GET only reads: an evaluation not started yet
     is offered with a button, and its owner or appraiser starts it with a POST (a link
     followed, prefetched or crafted elsewhere must not create records)."""
-    skp, access = object_get_for_user(Skp.objects.select_related("employee"), request.user, skp_pk)
+    skp, _access = object_get_for_user(Skp.objects.select_related("employee"), request.user, skp_pk)
     try:
-        periods_of_year(skp.year, check=period)
+        starting.evaluation_period_check(skp=skp, period=period)
     except PerformanceError as exc:
         messages.error(request, str(exc))
         return redirect("performance:inbox")
     existing = Evaluation.objects.filter(skp=skp, period=period).values_list("pk", flat=True)
     if existing:
         return redirect("performance:evaluation_detail", pk=existing[0])
-    if not (access.own or access.appraise):
+    if not starting.may_start(request.user, skp):
         messages.info(
             request,
             _("%(name)s has not started the evaluation of %(period)s yet.")
@@ -189,7 +191,7 @@ def evaluation_open(request, skp_pk, period):
             "performance/evaluation/start.html",
             {"skp": skp, "period": period, "period_label": _period_label(period)},
         )
-    evaluation = evaluation_get_or_create(skp=skp, period=period)
+    evaluation = starting.evaluation_start(skp=skp, period=period, by=request.user)
     return redirect("performance:evaluation_detail", pk=evaluation.pk)
 
 
@@ -208,9 +210,9 @@ def _detail(request, evaluation, access, *, status=200, **refused):
     can_return = rater and state in (EvaluationState.SUBMITTED, EvaluationState.EVALUATED)
     can_feedback = access.own or access.appraise
 
-    rhks = list(Rhk.objects.filter(skp=skp).prefetch_related("iki"))
+    # Once rated, the copy of what was rated (the SKP may have been revised since).
+    rhks, realisations = evaluation_content(evaluation)
     indicators = [iki for rhk in rhks for iki in rhk.iki.all()]
-    realisations = {r.iki_id: r for r in evaluation.realisations.all()}
     realisation_form = None
     if editable:
         realisation_form = refused.get("realisation_form") or RealisationForm(
@@ -233,6 +235,7 @@ def _detail(request, evaluation, access, *, status=200, **refused):
     behaviours = {}
     if state in RATED or can_rate:
         behaviours = {b.value: b for b in BehaviourRating.objects.filter(evaluation=evaluation)}
+    live_rhks = rhks if not evaluation.content else list(Rhk.objects.filter(skp=skp))
     rated = (
         [(label, behaviours.get(value)) for value, label in BerAkhlak.choices]
         if state in RATED
@@ -292,9 +295,12 @@ def _detail(request, evaluation, access, *, status=200, **refused):
         "realisation_form": realisation_form,
         "submit_form": VersionForm(initial={"version": evaluation.version}),
         "evidence": list(evaluation.evidence.select_related("rhk")),
-        "evidence_form": (refused.get("evidence_form") or EvidenceForm(rhks=rhks))
-        if editable
+        "evidence_form": (
+            refused.get("evidence_form") or EvidenceForm(rhks=[rhk for rhk in live_rhks if rhk.pk])
+        )
+        if services.evidence_may_add(user, evaluation)
         else None,
+        "evidence_removable": editable,
         "feedback": list(Feedback.objects.filter(skp=skp).select_related("rhk")[:FEEDBACK_SHOWN]),
         "feedback_form": (refused.get("feedback_form") or FeedbackForm(rhks=rhks))
         if can_feedback
@@ -541,6 +547,13 @@ def evidence_file(request, pk, evidence_pk):
     """An evidence file, for whoever may read the evaluation; always a download, with the
     type its content was checked to be."""
     _evaluation, _access, evidence = _evidence_get(request, pk, evidence_pk)
+    return evidence_file_response(evidence)
+
+
+def evidence_file_response(evidence: Evidence) -> FileResponse:
+    """The file of ``evidence`` (fetched through its evaluation's scope), streamed as a
+    download with the type its content was checked to be (never shown inline); 404 for a
+    link or a file gone from storage. The page and the API serve it so."""
     if not evidence.file:
         raise Http404
     kind = evidence.file.name.rsplit(".", 1)[-1].lower()

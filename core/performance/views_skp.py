@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from core.org.access import can_manage, employee_of, object_get_for_user
 from core.org.models import Employee, Unit
-from core.performance import selectors, services
+from core.performance import selectors, services, starting
 from core.performance.access import may_edit_skp
 from core.performance.forms_skp import (
     IKI_PREFIX,
@@ -75,14 +75,9 @@ def _skp_page(request, *, skp, employee, year, mine: bool):
             "groups": selectors.skp_rhk_by_kind(skp),
             "locked": locked,
             "can_edit": writer and not locked,
-            "can_start": mine and skp is None and year in _startable_years(),
+            "can_start": mine and skp is None and year in starting.startable_years(),
         },
     )
-
-
-def _startable_years() -> range:
-    now = selectors.year_current()
-    return range(now - selectors.YEARS_AROUND, now + selectors.YEARS_AROUND + 1)
 
 
 @login_required
@@ -93,10 +88,10 @@ def skp_mine(request):
     if me is None:
         return render(request, "performance/skp/skp.html", {"no_employee": True, "year": year})
     if request.method == "POST":
-        if year not in _startable_years():
-            messages.error(request, _("An SKP can be started for this year and the next only."))
-        else:
-            services.skp_get_or_create(employee=me, year=year, by=request.user)
+        try:
+            starting.skp_start(employee=me, year=year, by=request.user)
+        except PerformanceError as exc:
+            messages.error(request, str(exc))
         return redirect(f"{reverse('performance:skp_mine')}?tahun={year}")
     skp = selectors.skp_of_year(employee=me, year=year)
     return _skp_page(request, skp=skp, employee=me, year=year, mine=True)
@@ -119,14 +114,13 @@ def skp_start(request):
         pk = int(request.POST.get("employee", ""))
     except ValueError:
         raise Http404 from None
-    person, access = object_get_for_user(Employee.objects, request.user, pk)
-    if not (access.own or access.appraise):
-        raise PermissionDenied
+    person, _access = object_get_for_user(Employee.objects, request.user, pk)
     year = _year(request)
-    if year not in _startable_years():
-        messages.error(request, _("An SKP can be started for this year and the next only."))
+    try:
+        skp = starting.skp_start(employee=person, year=year, by=request.user)
+    except PerformanceError as exc:
+        messages.error(request, str(exc))
         return redirect(f"{reverse('performance:team')}?tahun={year}")
-    skp = services.skp_get_or_create(employee=person, year=year, by=request.user)
     return redirect(_skp_url(skp, request.user))
 
 
@@ -141,7 +135,8 @@ def _skp_for_writing(request, pk) -> Skp:
 def _locked_redirect(request, skp):
     if services.skp_content_locked(skp):
         messages.error(
-            request, _("This SKP can no longer be changed: an evaluation of it has been rated.")
+            request,
+            _("This SKP can no longer be changed: the evaluation of its year has been rated."),
         )
         return redirect(_skp_url(skp, request.user))
     return None
@@ -374,7 +369,7 @@ def team(request):
             "units": units,
             "unit": unit,
             "me": employee_of(request.user),
-            "startable": year in _startable_years(),
+            "startable": year in starting.startable_years(),
         },
     )
 
@@ -429,8 +424,10 @@ def assign(request):
                 messages.info(
                     request,
                     ngettext(
-                        "%(count)s person already had this RHK or has a rated SKP: skipped.",
-                        "%(count)s people already had this RHK or have a rated SKP: skipped.",
+                        "%(count)s person already had this RHK or has an SKP held by an "
+                        "evaluation: skipped.",
+                        "%(count)s people already had this RHK or have an SKP held by an "
+                        "evaluation: skipped.",
                         skipped,
                     )
                     % {"count": skipped},

@@ -563,3 +563,23 @@ def test_rating_needs_all_values_in_one_post(org, people):
     assert people["kasub"].post(f"{detail(evaluation)}nilai/", data).status_code == 400
     with org:
         assert fresh(evaluation).state == "submitted"
+
+
+def test_a_rated_month_shows_what_it_rated_after_the_skp_is_revised(org, people):
+    with org:
+        evaluation = rated()
+        Rhk.objects.filter(skp=evaluation.skp).update(text="Direvisi untuk bulan berikutnya")
+    page = people["employee"].get(detail(evaluation))
+    assert [rhk.text for rhk, _rows in page.context["table"]] == ["Laporan kepegawaian 0"]
+    assert "Laporan kepegawaian 0" in page.content.decode()
+    printed = people["employee"].get(f"/kinerja/evaluasi/{evaluation.pk}/cetak/")
+    assert "Laporan kepegawaian 0" in printed.content.decode()
+    # Evidence is still added (not removed) by the owner after the rating.
+    context = page.context
+    assert context["evidence_form"] is not None and not context["evidence_removable"]
+    response = people["employee"].post(
+        f"/kinerja/evaluasi/{evaluation.pk}/bukti/", {"link": "https://drive.example.id/x"}
+    )
+    assert response.status_code == 302
+    with org:
+        assert Evidence.objects.filter(evaluation=evaluation).count() == 1

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.org.api.serializers import CodeChoiceField, TextField, _shown
-from core.performance.models import Evaluation, Iki, Rhk, Skp
+from core.performance.evaluation import EVIDENCE_LINK_MAX, EVIDENCE_NOTE_MAX
+from core.performance.models import Evaluation, Evidence, Feedback, Iki, Rhk, Skp
 from core.performance.rules import (
     TARGET_MAX,
     TEXT_MAX,
@@ -32,6 +34,8 @@ from core.performance.rules import (
 )
 
 ID_SCHEMA = {"type": "integer", "minimum": 1}
+# A period code (core.config.periods): 2026, 2026-S1, 2026-Q1, 2026-03.
+PERIOD_PATTERN = "^[0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]|S[12]))?$"
 
 
 # --- Strict JSON values -------------------------------------------------------------------
@@ -378,3 +382,187 @@ class RateSerializer(serializers.Serializer):
 
 class VersionConflictSerializer(serializers.Serializer):
     version = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+
+# --- Starting an SKP and an evaluation ----------------------------------------------------
+
+
+@extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2999})
+class YearField(serializers.IntegerField):
+    """A year: a JSON whole number (not "2026"); which years may be started is the rule's."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            raise serializers.ValidationError(
+                _("Must be a whole number (a year); got %(value)s.") % {"value": _shown(data)}
+            )
+        return data
+
+
+class SkpStartSerializer(serializers.Serializer):
+    employee = IdField(
+        help_text="The employee whose SKP to start: yourself, or someone you appraise (their "
+        "atasan of now). 404 for someone you may not see."
+    )
+    year = YearField(
+        help_text="The year of the SKP: this year, the one before or the next (400 otherwise)."
+    )
+
+
+@extend_schema_field({"type": "string", "pattern": PERIOD_PATTERN})
+class PeriodField(TextField):
+    """A period code; whether it is one of the SKP's year is the rule's to say."""
+
+
+class EvaluationStartSerializer(serializers.Serializer):
+    period = PeriodField(
+        max_length=10,
+        help_text="The period to evaluate: one of the SKP's year in the Pemda's calendar "
+        "(monthly 2026-03, quarterly 2026-Q1 or by semester 2026-S1, as the Pemda evaluates), "
+        "or the year itself (2026); 400 for any other.",
+    )
+
+
+# --- Realisation --------------------------------------------------------------------------
+
+
+class RealisationItemSerializer(serializers.Serializer):
+    iki = IdField(help_text="An IKI of the evaluation's SKP.")
+    value = NumberField(
+        required=False,
+        help_text="What a quantitative IKI reached: a JSON number (not in quotes) from 0, "
+        "kept to 2 decimals; null or left out for none. A qualitative IKI takes no number.",
+    )
+    text = TextField(
+        max_length=TEXT_MAX,
+        allow_blank=True,
+        required=False,
+        trim_whitespace=False,
+        help_text="The described realisation of a qualitative IKI, or a note on a number.",
+    )
+
+
+class RealisationsSerializer(serializers.Serializer):
+    realisations = RealisationItemSerializer(
+        many=True,
+        help_text="One entry per IKI (each IKI at most once). A refused entry is answered "
+        "under its index, and nothing is saved.",
+    )
+
+    def validate_realisations(self, items):
+        seen = set()
+        for item in items:
+            if item["iki"] in seen:
+                raise serializers.ValidationError(
+                    _("IKI %(id)s is listed twice.") % {"id": item["iki"]}
+                )
+            seen.add(item["iki"])
+        return items
+
+
+# --- Evidence -----------------------------------------------------------------------------
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    """A piece of evidence (bukti dukung): a file or a link, for the whole SKP or one RHK."""
+
+    evaluation = serializers.IntegerField(source="evaluation_id", read_only=True)
+    rhk = serializers.IntegerField(source="rhk_id", read_only=True, allow_null=True)
+    file = serializers.SerializerMethodField(
+        help_text="Where to download the file (same access as the evaluation); null for a link."
+    )
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "evaluation", "rhk", "file_name", "file", "link", "note", "created_at"]
+        read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_file(self, evidence) -> str | None:
+        if not evidence.file:
+            return None
+        return reverse(
+            "evaluation-evidence-file",
+            kwargs={"pk": evidence.evaluation_id, "evidence_id": evidence.pk},
+        )
+
+
+@extend_schema_field(ID_SCHEMA)
+class FormIdField(IdField):
+    """An id: a JSON whole number; in a multipart form, its digits (empty: none)."""
+
+    def to_internal_value(self, data):
+        if self.context.get("form") and isinstance(data, str):
+            if data == "":
+                return None
+            if data.isascii() and data.isdigit() and int(data) >= 1:
+                return int(data)
+        return super().to_internal_value(data)
+
+
+EVIDENCE_RHK_HELP = "The RHK of the SKP it supports; null or left out: the whole SKP."
+
+
+class EvidenceLinkSerializer(serializers.Serializer):
+    """Evidence given as a link (JSON)."""
+
+    link = TextField(
+        max_length=EVIDENCE_LINK_MAX,
+        allow_blank=True,
+        help_text="An http:// or https:// address.",
+    )
+    note = TextField(max_length=EVIDENCE_NOTE_MAX, allow_blank=True, required=False)
+    rhk = FormIdField(allow_null=True, required=False, help_text=EVIDENCE_RHK_HELP)
+
+
+@extend_schema_field({"type": "string", "format": "binary"})
+class UploadField(serializers.FileField):
+    """A file sent in a multipart form (Django's upload handlers keep a big one on disk)."""
+
+
+class EvidenceAddSerializer(EvidenceLinkSerializer):
+    """Evidence given in a multipart form: a file, or else a link."""
+
+    file = UploadField(
+        required=False,
+        allow_empty_file=True,  # the service says why an empty file is refused
+        use_url=False,
+        help_text="PDF, JPG, PNG, XLSX or DOCX, at most 10 MB, its content matching its name "
+        "(a .pdf must really be a PDF). Give either a file or a link.",
+    )
+    link = TextField(
+        max_length=EVIDENCE_LINK_MAX,
+        allow_blank=True,
+        required=False,
+        help_text="An http:// or https:// address, instead of a file.",
+    )
+
+
+# --- Feedback -----------------------------------------------------------------------------
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    """Umpan balik on an SKP (or one of its RHK): from the appraiser, and the owner's replies."""
+
+    skp = serializers.IntegerField(source="skp_id", read_only=True)
+    rhk = serializers.IntegerField(source="rhk_id", read_only=True, allow_null=True)
+    author = serializers.CharField(source="author_name", read_only=True)
+
+    class Meta:
+        model = Feedback
+        fields = ["id", "skp", "rhk", "author", "text", "created_at"]
+        read_only_fields = fields
+
+
+class FeedbackAddSerializer(serializers.Serializer):
+    text = TextField(
+        max_length=TEXT_MAX,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="The feedback (not empty).",
+    )
+    rhk = IdField(
+        allow_null=True,
+        required=False,
+        help_text="The RHK of this SKP it is about; null or left out: the whole SKP.",
+    )

@@ -7,6 +7,11 @@ goes through the service the pages call (core.performance.services for RHK and I
 core.performance.evaluation for the workflow), which decides who may write (403 with its
 reason), applies the rules (400 with their messages) and audits. A state change names the
 evaluation's ``version`` it was decided on; a stale one changes nothing and is a 409.
+
+Starting an SKP or an evaluation goes through core.performance.starting, as on the pages;
+realisation, evidence (a file is streamed through Django's upload handlers to the service,
+which caps it at 10 MB and checks its content) and feedback through
+core.performance.evaluation.
 """
 
 from __future__ import annotations
@@ -16,33 +21,59 @@ from collections.abc import Callable
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed, UnsupportedMediaType, ValidationError
+from rest_framework.exceptions import (
+    MethodNotAllowed,
+    NotFound,
+    UnsupportedMediaType,
+    ValidationError,
+)
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import is_form_media_type
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from core.org.access import object_get_for_user
+from core.org.access import Access, object_get_for_user
 from core.org.api.serializers import NIP_SCHEMA
 from core.org.api.views import Conflict, Filter, JsonBodyParser, QueryFilters, _choice_filter, _nip
+from core.org.models import Employee
 from core.performance import evaluation as evaluation_services
-from core.performance import services
+from core.performance import services, starting
 from core.performance.api.serializers import (
+    PERIOD_PATTERN,
     EvaluationSerializer,
+    EvaluationStartSerializer,
+    EvidenceAddSerializer,
+    EvidenceLinkSerializer,
+    EvidenceSerializer,
+    FeedbackAddSerializer,
+    FeedbackSerializer,
     IkiSerializer,
     RateSerializer,
+    RealisationsSerializer,
     ReturnSerializer,
     RhkSerializer,
     SkpSerializer,
+    SkpStartSerializer,
     SubmitSerializer,
     VersionConflictSerializer,
 )
-from core.performance.models import BehaviourRating, Evaluation, Iki, Realisation, Rhk, Skp
+from core.performance.models import (
+    BehaviourRating,
+    Evaluation,
+    Evidence,
+    Iki,
+    Realisation,
+    Rhk,
+    Skp,
+)
 from core.performance.rules import (
     Approach,
     EvaluationState,
@@ -50,14 +81,13 @@ from core.performance.rules import (
     PerformanceRuleError,
 )
 from core.performance.services import IKI_PREFIX
+from core.performance.views_evaluation import evidence_file_response
 
 # --- Query-string filters -----------------------------------------------------------------
 
 YEAR_MIN, YEAR_MAX = 1900, 2999
 YEAR_SCHEMA = {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}
 ID_SCHEMA = {"type": "integer", "minimum": 1}
-# A period code (core.config.periods): 2026, 2026-S1, 2026-Q1, 2026-03.
-PERIOD_PATTERN = "^[0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]|S[12]))?$"
 
 
 def _whole(raw: str, low: int, high: int | None, message: str) -> int:
@@ -110,7 +140,8 @@ def _year_filter(lookup: str) -> Filter:
 
 
 class PerformanceViewSet(viewsets.GenericViewSet):
-    """JSON only, read through the caller's scope; writes are decided by the services."""
+    """JSON (and a multipart form for an upload), read through the caller's scope; writes
+    are decided by the services."""
 
     model: type
     permission_classes = [IsAuthenticated]  # the scopes and the services do the rest
@@ -118,6 +149,7 @@ class PerformanceViewSet(viewsets.GenericViewSet):
     filter_backends = [QueryFilters]  # on lists only (get_object does not filter)
     lookup_value_converter = "int"
     filters: tuple[Filter, ...] = ()
+    upload_actions: tuple[str, ...] = ()  # actions that also take a multipart form (a file)
 
     def scoped(self):
         """What the user may see, with every relation the serializer shows joined in."""
@@ -130,8 +162,11 @@ class PerformanceViewSet(viewsets.GenericViewSet):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        # As in the org API: a form POST was read before DRF could refuse it.
-        if request.method == "POST" and is_form_media_type(request.content_type):
+        # As in the org API: a form POST was read before DRF could refuse it. An upload
+        # takes a multipart form, read by Django's upload handlers (a big file goes to a
+        # temporary file on disk, not into memory); never a urlencoded one.
+        upload = self.action in self.upload_actions and _is_multipart(request)
+        if request.method == "POST" and is_form_media_type(request.content_type) and not upload:
             raise UnsupportedMediaType(request.content_type)
 
     def http_method_not_allowed(self, request, *args, **kwargs):
@@ -156,6 +191,20 @@ class PerformanceViewSet(viewsets.GenericViewSet):
     def _answer(self, obj, code=status.HTTP_200_OK) -> Response:
         """The object just written, read again through the scope, as the serializer shows it."""
         return Response(self.get_serializer(self.scoped().get(pk=obj.pk)).data, status=code)
+
+    def _show(self, serializer_class, data, code=status.HTTP_200_OK, **kwargs) -> Response:
+        context = self.get_serializer_context()
+        return Response(serializer_class(data, context=context, **kwargs).data, status=code)
+
+    def _page(self, serializer_class, queryset) -> Response:
+        """A page of ``queryset``, as every list of the API is paged."""
+        page = self.paginate_queryset(queryset)
+        context = self.get_serializer_context()
+        return self.get_paginated_response(serializer_class(page, many=True, context=context).data)
+
+
+def _is_multipart(request) -> bool:
+    return (request.content_type or "").startswith("multipart/form-data")
 
 
 def _field(name: str) -> str:
@@ -195,6 +244,15 @@ def _visible(queryset, user, pk: int, field: str, message: str):
     return found
 
 
+def _error(component: str, description: str) -> OpenApiResponse:
+    """A documented refusal, in one of the error shapes (saas_platform.api_schema)."""
+    return OpenApiResponse({"$ref": f"#/components/schemas/{component}"}, description=description)
+
+
+def _started(created: bool) -> int:
+    return status.HTTP_201_CREATED if created else status.HTTP_200_OK
+
+
 def _unchanged(instance_value, data: dict, key: str, field: str) -> None:
     if key in data and data[key] != instance_value:
         raise ValidationError({field: [_("This cannot change; make a new record instead.")]})
@@ -215,9 +273,60 @@ def _rhk_loaded():
     )
 
 
+def _refused_start() -> str:
+    return _("Only the employee and their appraiser may start their SKP and its evaluations.")
+
+
+SKP_START_400 = _error(
+    "BadRequest",
+    "Refused input (the fields and why): `employee` or `year` not a JSON whole number, or a "
+    "year other than this year, the one before or the next.",
+)
+SKP_START_403 = _error(
+    "Error",
+    "You see the employee but may not start their SKP: only the employee themself and their "
+    "appraiser may (leaders, the BKPSDMD admin and a head of OPD who does not appraise them "
+    "read).",
+)
+SKP_START_404 = _error(
+    "Error", "No employee with this id among those you may see (an atasan sees their appraisees)."
+)
+EVALUATION_START_400 = _error(
+    "BadRequest",
+    "Refused input (the fields and why): `period` not text, or not a period of the SKP's year "
+    "in the Pemda's calendar (e.g. 2026-Q1 where the Pemda evaluates monthly).",
+)
+FEEDBACK_400 = _error(
+    "BadRequest",
+    "Refused input (the fields and why): an empty text, a text over the maximum length, or "
+    "an `rhk` that is not an RHK of this SKP.",
+)
+FEEDBACK_403 = _error(
+    "Error", "You see the SKP but may not write feedback on it: only its owner and their appraiser."
+)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        summary="Start an employee's SKP of a year",
+        description="Starts the SKP of `employee` for `year` with who and where they are now "
+        "(unit, position, appraiser), as the SKP pages do: the employee themself or their "
+        "appraiser, for this year, the one before or the next. 201 when this request started "
+        "it; 200 with the SKP that already exists otherwise.",
+        request=SkpStartSerializer,
+        responses={
+            200: SkpSerializer,
+            201: SkpSerializer,
+            400: SKP_START_400,
+            403: SKP_START_403,
+            404: SKP_START_404,
+        },
+    )
+)
 class SkpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PerformanceViewSet):
-    """Each employee's SKP per year, with its RHK and their IKI. An SKP is started on its
-    page (or by a bulk assignment); its content changes at /rhk/ and /iki/."""
+    """Each employee's SKP per year, with its RHK and their IKI. The employee or their
+    appraiser starts an SKP here or on its page (or an atasan by a bulk assignment); its
+    content changes at /rhk/ and /iki/; its evaluations start at /skp/{id}/evaluations/."""
 
     model = Skp
     serializer_class = SkpSerializer
@@ -230,6 +339,80 @@ class SkpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PerformanceVi
             .prefetch_related(Prefetch("rhk", queryset=_rhk_loaded()))
             .order_by("-year", "employee__name", "pk")
         )
+
+    def _skp(self) -> Skp:
+        """The SKP of the address if the user may see it (404 otherwise), without its
+        content: an action decides the rest through its service."""
+        skp, _access = object_get_for_user(
+            Skp.objects.select_related("employee"), self.request.user, self.kwargs["pk"]
+        )
+        return skp
+
+    def create(self, request, *args, **kwargs):
+        data = self.parsed(SkpStartSerializer)
+        employee = Employee.objects.visible_to(request.user).filter(pk=data["employee"]).first()
+        if employee is None:
+            raise NotFound(_("No employee %(id)s that you may see.") % {"id": data["employee"]})
+        existed = Skp.objects.filter(employee=employee, year=data["year"]).exists()
+        with service_errors(_refused_start()):
+            skp = starting.skp_start(employee=employee, year=data["year"], by=request.user)
+        return self._answer(skp, _started(not existed))
+
+    @extend_schema(
+        summary="Start the evaluation of a period of an SKP",
+        description="Starts the SKP's evaluation of `period` with the unit and appraiser of "
+        "now, as the evaluation pages do: the SKP's owner or their appraiser, for a period of "
+        "the SKP's year. 201 when this request started it; 200 with the evaluation that "
+        "already exists otherwise. Then: realisations, evidence, submit at /evaluations/{id}/.",
+        request=EvaluationStartSerializer,
+        responses={
+            200: EvaluationSerializer,
+            201: EvaluationSerializer,
+            400: EVALUATION_START_400,
+            403: _error(
+                "Error",
+                "You see the SKP but may not start its evaluations: only its owner and their "
+                "appraiser may.",
+            ),
+            404: _error("Error", "No SKP with this id among those you may see."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def evaluations(self, request, pk=None):
+        skp = self._skp()
+        data = self.parsed(EvaluationStartSerializer)
+        existed = Evaluation.objects.filter(skp=skp, period=data["period"]).exists()
+        with service_errors(_refused_start()):
+            evaluation = starting.evaluation_start(skp=skp, period=data["period"], by=request.user)
+        shown = evaluations_visible(request.user).get(pk=evaluation.pk)
+        return self._show(EvaluationSerializer, shown, _started(not existed))
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Feedback on an SKP, newest first",
+        description="Umpan balik on the SKP and its RHK, for whoever may see the SKP.",
+        responses={200: FeedbackSerializer(many=True)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Write feedback on an SKP",
+        description="Umpan balik on the SKP (or one of its RHK), at any time: from the "
+        "appraiser, and the owner's replies.",
+        request=FeedbackAddSerializer,
+        responses={201: FeedbackSerializer, 400: FEEDBACK_400, 403: FEEDBACK_403},
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    def feedback(self, request, pk=None):
+        skp = self._skp()
+        if request.method == "GET":
+            return self._page(FeedbackSerializer, skp.feedback.order_by("-created_at", "-pk"))
+        data = self.parsed(FeedbackAddSerializer)
+        refused = _("Only the owner and their appraiser may write feedback.")
+        with service_errors(refused):
+            made = evaluation_services.feedback_add(
+                skp=skp, by=request.user, text=data["text"], rhk=data.get("rhk")
+            )
+        return self._show(FeedbackSerializer, made, status.HTTP_201_CREATED)
 
 
 # --- RHK ----------------------------------------------------------------------------------
@@ -406,26 +589,267 @@ def _action_schema(request, summary: str):
     )
 
 
+def evaluations_visible(user):
+    """The evaluations ``user`` may see, with all the serializer shows."""
+    return (
+        Evaluation.objects.visible_to(user)
+        .select_related("skp__employee", "opd")
+        .prefetch_related(
+            Prefetch("behaviours", queryset=BehaviourRating.objects.order_by("pk")),
+            Prefetch("realisations", queryset=Realisation.objects.order_by("iki_id")),
+        )
+        .order_by("-period", "skp__employee__name", "pk")
+    )
+
+
+class _Refused(Exception):
+    """Some realisation was refused: undo the others."""
+
+
+def _only_the_owner() -> str:
+    return _("Only the owner of the evaluation may change it.")
+
+
+REALISATIONS_DESCRIPTION = (
+    "The owner's realisation of the IKI of the SKP, all or nothing: if any entry is refused, "
+    "none is saved, and each refusal is answered under its entry's index in `realisations` "
+    '(`{"realisations": {"1": {"value": ["…"]}}}`). Only while the evaluation '
+    "is a draft or returned for revision; it carries no `version` (it is no change of "
+    "state), and a submit waits until it is saved."
+)
+REALISATIONS_400 = _error(
+    "BadRequest",
+    "Refused input, nothing saved: an entry of the wrong form (`value` not a JSON number, "
+    "an IKI listed twice), an IKI you may not see or not on this SKP, a number outside 0 to "
+    "999,999,999,999 or for a qualitative IKI, or an evaluation no longer a draft or "
+    "returned.",
+)
+REALISATIONS_403 = _error(
+    "Error", "You see the evaluation but it is not yours: only its owner fills it in."
+)
+EVIDENCE_400 = _error(
+    "BadRequest",
+    "Refused input, nothing saved: neither or both of a file and a link; a file over 10 MB, "
+    "empty, of another type than PDF, JPG, PNG, XLSX or DOCX, or whose content is not what "
+    "its name says (a .pdf that is no PDF); a link that is not http:// or https://; an "
+    "`rhk` not of this SKP; more than 50 pieces of evidence; or an evaluation whose "
+    "evidence may no longer change.",
+)
+EVIDENCE_403 = _error(
+    "Error", "You see the evaluation but it is not yours: only its owner adds or removes evidence."
+)
+EVIDENCE_404 = _error(
+    "Error", "No such evaluation among those you may see, or no such evidence in it."
+)
+EVIDENCE_ADD_SCHEMA = {
+    "multipart/form-data": EvidenceAddSerializer,
+    "application/json": EvidenceLinkSerializer,
+}
+EVIDENCE_FILE_TYPES = sorted(set(evaluation_services.EVIDENCE_TYPES.values()))
+
+
 class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PerformanceViewSet):
-    """Evaluations of the SKP one may see, per period, with their ratings once rated. The
-    owner submits (after filling in realisations on their page); the owner's appraiser
-    returns it for revision or rates it. Each action names the ``version`` it was decided
-    on."""
+    """Evaluations of the SKP one may see, per period, with their ratings once rated. An
+    evaluation is started at /skp/{id}/evaluations/. The owner fills in the realisations and
+    evidence and submits; the owner's appraiser returns it for revision or rates it. Each
+    change of state names the ``version`` it was decided on."""
 
     model = Evaluation
     serializer_class = EvaluationSerializer
     filters = EVALUATION_FILTERS
+    upload_actions = ("evidence",)
 
     def scoped(self):
-        return (
-            Evaluation.objects.visible_to(self.request.user)
-            .select_related("skp__employee", "opd")
-            .prefetch_related(
-                Prefetch("behaviours", queryset=BehaviourRating.objects.order_by("pk")),
-                Prefetch("realisations", queryset=Realisation.objects.order_by("iki_id")),
-            )
-            .order_by("-period", "skp__employee__name", "pk")
+        return evaluations_visible(self.request.user)
+
+    def _evaluation(self) -> tuple[Evaluation, Access]:
+        """(the evaluation of the address, the caller's Access) if the user may see it (404
+        otherwise), without what only the serializer shows."""
+        return object_get_for_user(
+            Evaluation.objects.select_related("skp__employee__unit"),
+            self.request.user,
+            self.kwargs["pk"],
         )
+
+    def _evidence(self) -> Evidence:
+        """A piece of evidence of the evaluation of the address (404 for anything else)."""
+        evaluation, _access = self._evaluation()
+        evidence = Evidence.objects.filter(
+            pk=self.kwargs["evidence_id"], evaluation=evaluation
+        ).first()
+        if evidence is None:
+            raise NotFound(_("No such evidence in this evaluation."))
+        evidence.evaluation = evaluation
+        return evidence
+
+    # --- Realisation ----------------------------------------------------------------------
+
+    @extend_schema(
+        methods=["PUT"],
+        summary="Set the realisation of every IKI of an evaluation",
+        description=f"{REALISATIONS_DESCRIPTION} PUT: the realisations become exactly the "
+        "ones sent; an IKI left out of the list is cleared.",
+        request=RealisationsSerializer,
+        responses={200: EvaluationSerializer, 400: REALISATIONS_400, 403: REALISATIONS_403},
+    )
+    @extend_schema(
+        methods=["PATCH"],
+        summary="Set the realisation of some IKI of an evaluation",
+        description=f"{REALISATIONS_DESCRIPTION} PATCH: only the IKI listed change; the "
+        "others keep theirs.",
+        request=RealisationsSerializer,
+        responses={200: EvaluationSerializer, 400: REALISATIONS_400, 403: REALISATIONS_403},
+    )
+    @action(detail=True, methods=["put", "patch"])
+    def realisations(self, request, pk=None):
+        evaluation, access = self._evaluation()
+        if not access.own:
+            raise exceptions.PermissionDenied(_only_the_owner())
+        items = self.parsed(RealisationsSerializer)["realisations"]
+        try:
+            with transaction.atomic():  # the evaluation stays locked until all are saved
+                refused = self._realisations_set(
+                    evaluation, items, clear_others=request.method == "PUT"
+                )
+                if refused:
+                    raise _Refused(refused)
+        except _Refused as exc:
+            raise ValidationError(exc.args[0]) from None
+        return Response(self.get_serializer(self.scoped().get(pk=evaluation.pk)).data)
+
+    def _realisations_set(self, evaluation: Evaluation, items: list, *, clear_others: bool):
+        """Set each item through the service; with ``clear_others``, clear the IKI not
+        listed. The refusals as the API answers them ({} when none)."""
+        user = self.request.user
+        indicators = (
+            Iki.objects.visible_to(user)
+            .select_related("rhk")
+            .in_bulk([item["iki"] for item in items])
+        )
+        errors: dict[int, dict] = {}  # by the index of the item, as DRF answers a list
+        for n, item in enumerate(items):
+            iki = indicators.get(item["iki"])
+            if iki is None:
+                errors[n] = {"iki": [_("No IKI %(id)s that you may see.") % {"id": item["iki"]}]}
+                continue
+            try:
+                evaluation_services.realisation_set(
+                    evaluation=evaluation,
+                    by=user,
+                    iki=iki,
+                    value=item.get("value"),
+                    text=item.get("text", ""),
+                )
+            except PerformanceError as exc:
+                errors[n] = {api_settings.NON_FIELD_ERRORS_KEY: [str(exc)]}
+        refused: dict = {"realisations": errors} if errors else {}
+        if not clear_others:
+            return refused
+        others = (
+            Realisation.objects.filter(evaluation=evaluation)
+            .exclude(iki_id__in=[item["iki"] for item in items])
+            .exclude(value__isnull=True, text="")
+            .select_related("iki__rhk")
+            .order_by("iki_id")
+        )
+        for realisation in others:
+            try:
+                evaluation_services.realisation_set(
+                    evaluation=evaluation, by=user, iki=realisation.iki
+                )
+            except PerformanceError as exc:  # the same reason for every one: said once
+                refused[api_settings.NON_FIELD_ERRORS_KEY] = [str(exc)]
+                break
+        return refused
+
+    # --- Evidence -------------------------------------------------------------------------
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The evidence (bukti dukung) of an evaluation",
+        description="For whoever may see the evaluation; a file is downloaded at its `file`.",
+        responses={200: EvidenceSerializer(many=True)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Add evidence (bukti dukung) to an evaluation",
+        description="A file (multipart/form-data, field `file`: PDF, JPG, PNG, XLSX or DOCX, "
+        "at most 10 MB, checked by its content) or a link (`link`, http:// or https://, in "
+        "JSON or a multipart form), with an optional `note` and `rhk`. Only the evaluation's "
+        "owner. A multipart body of over 25 MB is refused before it is read (413).",
+        request=EVIDENCE_ADD_SCHEMA,
+        responses={201: EvidenceSerializer, 400: EVIDENCE_400, 403: EVIDENCE_403},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[JsonBodyParser, MultiPartParser],
+        filter_backends=[],
+    )
+    def evidence(self, request, pk=None):
+        evaluation, _access = self._evaluation()
+        if request.method == "GET":
+            return self._page(EvidenceSerializer, evaluation.evidence.order_by("created_at", "pk"))
+        multipart = _is_multipart(request)
+        parser = EvidenceAddSerializer if multipart else EvidenceLinkSerializer
+        data = self.parsed(parser, context={"form": multipart})
+        with service_errors(_only_the_owner()):
+            evidence = evaluation_services.evidence_add(
+                evaluation=evaluation,
+                by=request.user,
+                file=data.get("file"),
+                link=data.get("link", ""),
+                note=data.get("note", ""),
+                rhk=data.get("rhk"),
+            )
+        return self._show(EvidenceSerializer, evidence, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Remove a piece of evidence",
+        description="Only the evaluation's owner, while its evidence may change.",
+        responses={
+            204: None,
+            400: _error("BadRequest", "The evaluation's evidence may no longer change."),
+            403: EVIDENCE_403,
+            404: EVIDENCE_404,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path="evidence/<int:evidence_id>",
+        url_name="evidence-detail",
+    )
+    def evidence_delete(self, request, pk=None, evidence_id=None):
+        evidence = self._evidence()
+        with service_errors(_only_the_owner()):
+            evaluation_services.evidence_delete(evidence=evidence, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Download the file of a piece of evidence",
+        description="For whoever may see the evaluation: always as an attachment, of the type "
+        "its content was checked to be. 404 for a link.",
+        responses={
+            **{
+                (200, media): OpenApiResponse(OpenApiTypes.BINARY, description="The file.")
+                for media in EVIDENCE_FILE_TYPES
+            },
+            404: _error(
+                "Error",
+                "No such evaluation among those you may see, no such evidence in it, or "
+                "the evidence is a link.",
+            ),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="evidence/<int:evidence_id>/file",
+        url_name="evidence-file",
+    )
+    def evidence_file(self, request, pk=None, evidence_id=None):
+        return evidence_file_response(self._evidence())
 
     def _act(self, call: Callable, version: int, evaluation: Evaluation) -> Response:
         refused = _(
