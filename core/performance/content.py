@@ -108,3 +108,49 @@ def evaluation_content(evaluation: Evaluation) -> tuple[list[Rhk], dict[int, Rea
         return _from_copy(evaluation.content)
     realisations = {r.iki_id: r for r in Realisation.objects.filter(evaluation=evaluation)}
     return _live(evaluation.skp_id), realisations
+
+
+# The copy of ``content_taken`` made by the database for many evaluations at once: for rows
+# rated before copies were kept (migration 0003) or written by the demo seed, and before an
+# SKP changes (services._skp_writable and the other SKP writers), so that no revision reaches
+# a rated period without its copy. Same keys, same order, same number formats.
+COPIES_SQL = """
+UPDATE performance_evaluation e SET content = (
+  SELECT coalesce(jsonb_agg(jsonb_build_object(
+      'id', r.id, 'kind', r.kind, 'text', r.text, 'perspektif', r.perspektif,
+      'parent_text', coalesce(p.text, ''),
+      'iki', (
+        SELECT coalesce(jsonb_agg(jsonb_build_object(
+            'id', i.id, 'text', i.text, 'aspect', i.aspect, 'approach', i.approach,
+            'target_unit', i.target_unit, 'target_text', i.target_text,
+            'target_value', i.target_value::text,
+            'realisation', (
+              SELECT jsonb_build_object('value', re.value::text, 'text', re.text)
+              FROM performance_realisation re
+              WHERE re.evaluation_id = e.id AND re.iki_id = i.id
+            )
+          ) ORDER BY i."order", i.id), '[]'::jsonb)
+        FROM performance_iki i WHERE i.rhk_id = r.id
+      )
+    ) ORDER BY r.kind, r."order", r.id), '[]'::jsonb)
+  FROM performance_rhk r LEFT JOIN performance_rhk p ON p.id = r.parent_id
+  WHERE r.skp_id = e.skp_id
+)
+WHERE e.state IN ('evaluated', 'final') AND e.content = '[]'::jsonb
+"""
+
+
+def copies_taken(skp_ids=None) -> int:
+    """Give every rated evaluation without a copy (of these SKP; all when None) its copy of
+    the SKP as it is now: one statement. Returns how many were copied."""
+    from django.db import connection
+
+    sql, params = COPIES_SQL, []
+    if skp_ids is not None:
+        ids = list(skp_ids)
+        if not ids:
+            return 0
+        sql, params = sql + " AND e.skp_id = ANY(%s)", [ids]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount

@@ -62,6 +62,7 @@ from core.performance.calibration import (
     violation_policy,
     violations_stored,
 )
+from core.performance.content import copies_taken
 from core.performance.models import (
     BehaviourRating,
     Evaluation,
@@ -1164,6 +1165,7 @@ class _Seed:
                     self.report.predikat[evaluation.predikat] += 1
             BehaviourRating.objects.bulk_create(rows_b, batch_size=BATCH * 2)
             Realisation.objects.bulk_create(rows_r, batch_size=BATCH * 2)
+            copies_taken({evaluation.skp_id for evaluation in evaluations})
             Evidence.objects.bulk_create(evidence)
             self._feedback(chunk, story_ids)
             self.report.evaluations += len(evaluations)

@@ -433,6 +433,10 @@ def evaluation_submit(*, evaluation: Evaluation, by, version) -> Evaluation:
         raise PermissionDenied(_("Only the owner of the evaluation may submit it."))
     if evaluation.state == EvaluationState.SUBMITTED:
         raise PerformanceError(_("This evaluation has already been submitted."))
+    # Locked as rate and return lock (the SKP, then the row): an IKI added or a realisation
+    # cleared meanwhile waits for this submit, or is seen by its checks (found in review).
+    _skp_lock(evaluation)
+    Evaluation.objects.select_for_update().filter(pk=evaluation.pk).values_list("pk").first()
     version = _version_parse(evaluation, version, "submit")
     state = transition_target(evaluation.state, "submit")
     _period_open_check(evaluation)
@@ -496,7 +500,9 @@ def evaluation_return(*, evaluation: Evaluation, by, note, version) -> Evaluatio
         "hasil": evaluation.hasil,
         "perilaku": evaluation.perilaku,
         "predikat": evaluation.predikat,
-        # The withdrawn value ratings go with the rating (kept here, in the trail).
+        # The withdrawn value ratings and the copy of what was rated go with the rating
+        # (kept here, in the trail).
+        "content": evaluation.content,
         "behaviours": dict(
             BehaviourRating.objects.filter(evaluation=evaluation).values_list("value", "rating")
         ),

@@ -22,6 +22,7 @@ from core.importing.report import ImportReport
 from core.org.models import Employee
 from core.org.nip import NIPError, nip_parse
 from core.performance.access import skp_holding
+from core.performance.content import copies_taken
 from core.performance.models import Evaluation, Iki, Rhk, Skp
 from core.performance.rules import (
     TEXT_MAX,
@@ -269,6 +270,7 @@ class RhkImporter(Importer):
                     "nothing was imported. Import the file again to see which rows."
                 )
             )
+        copies_taken(skp_ids)  # rated periods keep what they rated
         rhk_by_key = {
             (rhk.skp_id, rhk.kind, rhk.text): rhk for rhk in Rhk.objects.filter(skp_id__in=skp_ids)
         }

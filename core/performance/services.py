@@ -15,6 +15,7 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -161,10 +162,16 @@ IKI_FIELDS = ("text", "aspect", "approach", "target_value", "target_unit", "targ
 IKI_PREFIX = "iki_"  # the fields of an RHK's IKI in its violations (forms show them so)
 
 
+def skp_year_closed(year: int) -> bool:
+    """An SKP of a year before last is history: closed, whatever was rated (an SKP can be
+    started for last year, this year and next year only)."""
+    return year < timezone.localdate().year - 1
+
+
 def skp_content_locked(skp: Skp) -> bool:
-    """The year's own evaluation of the SKP is rated: its RHK and IKI are what was rated,
-    and stay as they are (core.performance.access.skp_closing)."""
-    return Evaluation.objects.filter(skp_closing(), skp=skp).exists()
+    """The year's own evaluation of the SKP is rated, or its year is gone by: its RHK and
+    IKI are what was rated, and stay as they are (core.performance.access.skp_closing)."""
+    return skp_year_closed(skp.year) or Evaluation.objects.filter(skp_closing(), skp=skp).exists()
 
 
 def _skp_writable(skp: Skp, by) -> Skp:
@@ -177,6 +184,10 @@ def _skp_writable(skp: Skp, by) -> Skp:
         raise PermissionDenied
     # Locked, so that a rating waiting for this row (or an edit of another tab) comes after.
     locked = Skp.objects.select_for_update().select_related("employee").get(pk=skp.pk)
+    from core.performance.content import copies_taken
+
+    if skp_year_closed(locked.year):
+        raise PerformanceError(_("The SKP of %(year)s is closed.") % {"year": locked.year})
     holding = set(
         Evaluation.objects.filter(skp_holding(), skp=locked).values_list("state", flat=True)
     )  # one query for both refusals below
@@ -193,6 +204,7 @@ def _skp_writable(skp: Skp, by) -> Skp:
                 "the SKP can change again if it is returned for revision."
             )
         )
+    copies_taken([locked.pk])  # a rated period without its copy keeps what it rated
     return locked
 
 
@@ -540,6 +552,9 @@ def rhk_assign_bulk(
             skp_holding(), skp_id__in=[skp.pk for skp in skps.values()]
         ).values_list("skp_id", flat=True)
     )
+    from core.performance.content import copies_taken
+
+    copies_taken([skp.pk for skp in skps.values() if skp.pk not in locked])
     having = Rhk.objects.filter(skp__in=list(skps.values()))
     if source is not None:
         having = having.filter(parent=source)

@@ -302,7 +302,7 @@ def _detail(request, evaluation, access, *, status=200, **refused):
         else None,
         "evidence_removable": editable,
         "feedback": list(Feedback.objects.filter(skp=skp).select_related("rhk")[:FEEDBACK_SHOWN]),
-        "feedback_form": (refused.get("feedback_form") or FeedbackForm(rhks=rhks))
+        "feedback_form": (refused.get("feedback_form") or FeedbackForm(rhks=live_rhks))
         if can_feedback
         else None,
         "rated": rated,

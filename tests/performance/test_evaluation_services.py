@@ -1046,3 +1046,28 @@ def test_the_catalogue_actions_are_declared_with_the_others(english):
     assert action_label(audit.RHK_TEMPLATE_CREATE) == "RHK catalogue entry added"
     assert action_label(audit.RHK_TEMPLATE_DELETE) == "RHK catalogue entry removed"
     assert "RHK_TEMPLATE_CREATE" in vars(audit)
+
+
+def test_a_rated_period_without_a_copy_gets_the_same_copy_before_the_skp_changes(org):
+    """Rated before copies were kept (or seeded by the demo): the database's copy is the
+    rating's own, and it is taken before an edit can change what was rated."""
+    from core.performance.content import content_taken
+    from core.performance.services import iki_delete
+
+    with org:
+        evaluation = rated()
+        expected = content_taken(evaluation)
+        Evaluation.objects.filter(pk=evaluation.pk).update(content=[])
+        iki = Iki.objects.filter(rhk__skp=evaluation.skp).first()
+        iki_delete(iki=iki, by=user(ANALIS))  # the SKP's first change since
+        assert fresh(evaluation).content == expected
+        rhks, realisations = evaluation_content(fresh(evaluation))
+        assert len(realisations) == 2 and len(rhks[0].iki.all()) == 2
+
+
+def test_an_skp_of_a_year_gone_by_is_closed(org, english):
+    with org:
+        skp = skp_with_iki(ANALIS, year=2024)
+        assert skp_content_locked(skp)
+        with pytest.raises(PerformanceError, match="closed"):
+            rhk_create(skp=skp, by=user(ANALIS), kind="utama", text="Terlambat")

@@ -471,6 +471,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
     file = serializers.SerializerMethodField(
         help_text="Where to download the file (same access as the evaluation); null for a link."
     )
+    # Empty for a file: a plain string, not "format: uri" (an empty string is no URI).
+    link = serializers.CharField(read_only=True, help_text="The http(s) link; empty for a file.")
 
     class Meta:
         model = Evidence

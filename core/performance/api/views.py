@@ -424,7 +424,17 @@ RHK_FILTERS = (
 )
 
 
-@extend_schema_view(destroy=extend_schema(responses={204: None}))
+@extend_schema_view(
+    destroy=extend_schema(
+        responses={
+            204: None,
+            400: _error(
+                "BadRequest",
+                "The SKP is held (an evaluation waits for the appraiser, or the year is rated).",
+            ),
+        }
+    )
+)
 class RhkViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -434,7 +444,8 @@ class RhkViewSet(
     PerformanceViewSet,
 ):
     """RHK of the SKP one may see. The employee and their appraiser write them, while no
-    evaluation of the SKP is rated; each supports an RHK of the appraiser's SKP of the same
+    evaluation of the SKP waits for the appraiser and until the evaluation of its year is
+    rated; each supports an RHK of the appraiser's SKP of the same
     year (``parent``). An RHK is made with its IKI (``iki``); later its IKI change at /iki/.
     Leaders and the BKPSDMD admin read."""
 
@@ -497,7 +508,17 @@ IKI_FILTERS = (
 IKI_TARGET = ("target_value", "target_unit", "target_text")
 
 
-@extend_schema_view(destroy=extend_schema(responses={204: None}))
+@extend_schema_view(
+    destroy=extend_schema(
+        responses={
+            204: None,
+            400: _error(
+                "BadRequest",
+                "The SKP is held (an evaluation waits for the appraiser, or the year is rated).",
+            ),
+        }
+    )
+)
 class IkiViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -508,7 +529,8 @@ class IkiViewSet(
 ):
     """Indicators (IKI) of the RHK one may see, each with its target: a number and its unit
     for a quantitative one ("12 Dokumen"), a described target for a qualitative one. Written
-    by the employee and their appraiser while no evaluation of the SKP is rated."""
+    by the employee and their appraiser while no evaluation of the SKP waits for the
+    appraiser and until the evaluation of its year is rated."""
 
     model = Iki
     serializer_class = IkiSerializer
