@@ -370,6 +370,7 @@ def _pemda_values(pemda) -> Callable[[str, str], list[str]]:
             "iki_pk": ids(Iki.objects.filter(rhk__skp__employee__nip__in=two, order=0))
             + [MISSING_ID],
             "evidence_pk": ids(Evidence.objects) + [MISSING_ID],
+            "evidence_id": ids(Evidence.objects) + [MISSING_ID],  # the API's
             # an OPD, another, a unit that is no OPD
             "opd_pk": [
                 str(Unit.objects.get(code=code).pk) for code in ("BKPSDMD", "DINKES", "BKPSDMD.1.1")
