@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 urlpatterns = [
     path("v1/", include("core.org.api.urls")),
     path("v1/", include("core.performance.api.urls")),
+    path("v1/", include("core.activity.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file of its own (the page
     # would otherwise carry it inline, which the Content-Security-Policy refuses).

@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("core.org.urls")),
     path("kinerja/", include("core.performance.urls")),
+    path("aktivitas/", include("core.activity.urls")),
     path("import/", include("core.importing.urls")),
     path("audit/", include("core.audit.urls")),
     path("tagihan/", include("tenants.billing_urls")),  # the Pemda's invoices

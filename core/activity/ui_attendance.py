@@ -1,0 +1,1 @@
+"""Menus and home cards of the activity module: attendance (core/activity/ui.py)."""

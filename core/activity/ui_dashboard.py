@@ -1,0 +1,1 @@
+"""Menus and home cards of the activity module: dashboard (core/activity/ui.py)."""

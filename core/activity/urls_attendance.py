@@ -1,0 +1,3 @@
+"""URLs of the activity module: attendance (core/activity/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of the activity module: dashboard (core/activity/urls.py)."""
+
+urlpatterns: list = []

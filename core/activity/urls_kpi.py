@@ -1,0 +1,3 @@
+"""URLs of the activity module: kpi (core/activity/urls.py)."""
+
+urlpatterns: list = []

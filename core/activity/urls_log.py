@@ -1,0 +1,3 @@
+"""URLs of the activity module: log (core/activity/urls.py)."""
+
+urlpatterns: list = []
