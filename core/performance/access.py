@@ -30,7 +30,7 @@ is rated by someone else: nobody rates themself.
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from core.accounts.models import Role
 from core.org.access import access_for, employee_of
@@ -69,14 +69,40 @@ def may_rate(user, evaluation) -> bool:
 
 
 def may_rate_opd(user, opd) -> bool:
-    """A leader, or the appraiser of the OPD's head (the leader one level up)."""
+    """A leader, or the appraiser of the OPD's (active) head: the leader one level up.
+    ``opds_rated_by`` is the same rule as a queryset (tests/performance/test_home_cards.py
+    checks that they agree for everyone)."""
     if not user.is_authenticated:
         return False
     if user.role == Role.LEADER:
         return True
     me = employee_of(user)
     head = opd.head
-    return bool(me and head and head.atasan_id == me.pk and head.pk != me.pk)
+    return bool(me and head and head.is_active and head.atasan_id == me.pk and head.pk != me.pk)
+
+
+def opds_rated_by(user):
+    """The OPDs whose organisation predikat ``user`` sets (``may_rate_opd``, as a queryset):
+    every OPD for a leader; for anyone else those whose head they appraise now (never their
+    own OPD when they head it: nobody rates themself)."""
+    from core.org.access import appraisees_q
+    from core.org.models import Unit
+
+    opds = Unit.objects.filter(parent__isnull=True)
+    if not user.is_authenticated:
+        return opds.none()
+    if user.role == Role.LEADER:
+        return opds
+    me = employee_of(user)
+    if me is None:
+        return opds.none()
+    return opds.filter(appraisees_q(me, "head__")).exclude(head=me)
+
+
+def unit_head_evaluations() -> Q:
+    """Evaluations whose owner heads the unit or the OPD they are recorded with: a unit
+    head's hasil kerja is the unit's capaian (DOMAIN.md §2)."""
+    return Q(skp__employee_id=F("unit__head_id")) | Q(skp__employee_id=F("opd__head_id"))
 
 
 def may_finalise_opd(user, opd) -> bool:

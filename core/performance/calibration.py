@@ -31,7 +31,7 @@ from core.config.periods import Period, PeriodKind, periods_in_year
 from core.config.selectors import evaluation_period_kind, rule_table_current, setting_get
 from core.org.access import WHOLE_PEMDA_ROLES, appraisees_q, employee_of
 from core.org.models import Employee, Unit
-from core.performance.access import may_finalise_opd, may_rate_opd
+from core.performance.access import may_finalise_opd, may_rate_opd, unit_head_evaluations
 from core.performance.audit import ORG_PREDIKAT_SET, UNIT_FINALISE, UNIT_OVERRIDE
 from core.performance.models import Evaluation, UnitPeriod, UnitPeriodState
 from core.performance.rules import (
@@ -458,7 +458,7 @@ def opd_calibration(*, opd: Unit, period: str) -> OpdCalibration:
         heads_off = [
             PendingPerson(pk, name, nip, state)
             for pk, name, nip, state in Evaluation.objects.filter(
-                Q(skp__employee_id=F("unit__head_id")) | Q(skp__employee_id=F("opd__head_id")),
+                unit_head_evaluations(),
                 opd=opd,
                 period=period,
                 state__in=RATED_STATES,

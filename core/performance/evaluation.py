@@ -36,7 +36,7 @@ from core.audit.services import audit_record
 from core.config.periods import Period, PeriodKind, period_of
 from core.config.selectors import evaluation_period_kind, rule_table_current
 from core.org.access import access_for, appraisees_q, employee_of
-from core.performance.access import may_rate, may_submit
+from core.performance.access import may_rate, may_submit, unit_head_evaluations
 from core.performance.audit import EVALUATION_RATE, EVALUATION_RETURN, EVALUATION_SUBMIT
 from core.performance.content import content_taken
 from core.performance.models import (
@@ -566,10 +566,10 @@ def evaluation_hasil_default(evaluation: Evaluation) -> Rating | None:
     of the period, when it is set and the owner heads the OPD or a unit of it. Capaian is
     rated per OPD (UnitPeriod), so the head of a bidang or a sub-bagian starts from their
     OPD's. None for anyone else."""
-    opd, unit = evaluation.opd, evaluation.unit
-    owner = evaluation.skp.employee_id
-    heads = {opd.head_id if opd else None, unit.head_id if unit else None}
-    if opd is None or owner not in heads:
+    opd = evaluation.opd
+    if opd is None or not (
+        Evaluation.objects.filter(unit_head_evaluations(), pk=evaluation.pk).exists()
+    ):
         return None
     org = (
         UnitPeriod.objects.filter(opd_id=opd.pk, period=evaluation.period)

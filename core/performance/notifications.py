@@ -20,11 +20,9 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Subquery
 from django.utils import timezone
 
-from core.accounts.models import Role
 from core.config.periods import Period, PeriodKind, periods_in_year
 from core.config.selectors import evaluation_period_kind
-from core.org.access import appraisees_q, employee_of
-from core.org.models import Unit
+from core.performance.access import opds_rated_by
 from core.performance.evaluation import EDITABLE_STATES, periods_current
 from core.performance.models import Evaluation, Skp, UnitPeriod
 from core.performance.rules import EvaluationState
@@ -62,21 +60,6 @@ def _periods_of(kind: PeriodKind, years: tuple[int, ...]) -> list[Period]:
         for period in (*periods_in_year(kind, year), Period(PeriodKind.ANNUAL, year, 1))
     ]
     return sorted(periods, key=lambda p: (p.end, p.kind == PeriodKind.ANNUAL), reverse=True)
-
-
-def opds_rated_by(user):
-    """The OPDs whose organisation predikat ``user`` sets (``may_rate_opd``, as a queryset):
-    every OPD for a leader; for anyone else those whose head they appraise now (never their
-    own OPD when they head it: nobody rates themself)."""
-    opds = Unit.objects.filter(parent__isnull=True)
-    if not user.is_authenticated:
-        return opds.none()
-    if user.role == Role.LEADER:
-        return opds
-    me = employee_of(user)
-    if me is None:
-        return opds.none()
-    return opds.filter(appraisees_q(me, "head__")).exclude(head=me)
 
 
 def org_predikat_to_set(*, user, today: datetime.date | None = None) -> list[PeriodToRate]:

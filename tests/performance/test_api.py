@@ -528,3 +528,18 @@ def test_the_openapi_schema_lists_the_endpoints_and_their_refusals(org):
     assert set(behaviours["properties"]["behaviours"]["required"]) == set(BerAkhlak.values)
     evaluation = components["Evaluation"]["properties"]
     assert {"hasil", "perilaku", "predikat", "behaviours", "version"} <= set(evaluation)
+
+
+def test_a_rated_evaluation_answers_with_the_realisations_it_rated(org, people):
+    """After a perubahan SKP the API shows what was rated, as the page does."""
+    from core.performance.services import iki_delete
+    from tests.performance.test_evaluation_services import rated as rated_through_services
+    from tests.performance.test_evaluation_services import user
+
+    with org:
+        evaluation = rated_through_services()
+        kept = [iki["id"] for rhk in evaluation.content for iki in rhk["iki"]]
+        iki_delete(iki=Iki.objects.get(pk=kept[0]), by=user(ANALIS))
+    response = people["employee"].get(f"/api/v1/evaluations/{evaluation.pk}/")
+    assert response.status_code == 200
+    assert [row["iki"] for row in response.json()["realisations"]] == sorted(kept)

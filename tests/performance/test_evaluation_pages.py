@@ -507,10 +507,11 @@ def test_the_home_page_tells_the_owner_and_the_appraiser_what_waits(org, people)
 # account with its employee record). The evaluation page then reads the evaluation with its
 # SKP and owner, the RHK, their IKI, the realisations, the evidence, the feedback, the other
 # periods' states, the Pemda's period kind and the history: 14 for the owner and the readers;
-# the appraiser of a submitted one also reads the value ratings (prefill) and the matrix; the
-# head of the OPD's scope reads their own unit.
+# the appraiser of a submitted one also reads the value ratings (prefill), the matrix and
+# whether the owner heads a unit (the hasil default: access.unit_head_evaluations); the head
+# of the OPD's scope reads their own unit.
 # The inbox: the waiting list, my SKP and its evaluations, the period kind, and the team.
-DETAIL_MOST = {"employee": 14, "kasub": 16, "mayor": 14, "head": 15}
+DETAIL_MOST = {"employee": 14, "kasub": 17, "mayor": 14, "head": 15}
 INBOX_MOST = {"employee": 11, "kasub": 11, "mayor": 6}
 
 

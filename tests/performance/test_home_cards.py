@@ -372,3 +372,21 @@ def test_the_home_page_warns_of_a_draft_in_the_periods_last_days(people, org, mo
         label = current.label
     assert f"{label} ends in 3 days and your evaluation of it is not submitted yet" in page
     assert f'href="/kinerja/evaluasi/{draft.pk}/"' in page
+
+
+def test_may_rate_opd_and_opds_rated_by_are_the_same_rule_for_everyone(org):
+    """The rule in its two forms (core.performance.access): one answer per person and OPD,
+    also for an inactive head (nobody appraises them) and a head made someone's appraisee."""
+    from core.accounts.models import User
+    from core.performance.access import may_rate_opd, opds_rated_by
+
+    with org:
+        Employee.objects.filter(nip=KADINKES).update(
+            atasan_override=Employee.objects.get(nip=KABID)
+        )
+        Employee.objects.filter(nip=KABAN).update(is_active=False)
+        opds = list(Unit.objects.filter(parent__isnull=True).select_related("head"))
+        for account in User.objects.all():
+            listed = set(opds_rated_by(account).values_list("pk", flat=True))
+            for unit in opds:
+                assert may_rate_opd(account, unit) == (unit.pk in listed), (account, unit)

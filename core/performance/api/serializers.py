@@ -243,7 +243,10 @@ class EvaluationSerializer(serializers.ModelSerializer):
     opd = serializers.CharField(source="opd.code", read_only=True, allow_null=True)
     appraiser = serializers.SerializerMethodField()
     behaviours = BehaviourSerializer(many=True, read_only=True)
-    realisations = RealisationSerializer(many=True, read_only=True)
+    realisations = serializers.SerializerMethodField(
+        help_text="What each IKI reached in the period. Once rated, as rated: the copy kept "
+        "with the rating (the SKP may have been revised for later periods since)."
+    )
     hasil = serializers.SerializerMethodField()
     perilaku = serializers.SerializerMethodField()
     predikat = serializers.SerializerMethodField()
@@ -272,6 +275,22 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "finalised_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(RealisationSerializer(many=True))
+    def get_realisations(self, evaluation) -> list:
+        if evaluation.content:  # core.performance.content: the rated copy
+            rows = [
+                {"iki_id": iki["id"], **iki["realisation"]}
+                for rhk in evaluation.content
+                for iki in rhk.get("iki", [])
+                if iki.get("realisation") is not None
+            ]
+            rows = [
+                {**row, "value": Decimal(row["value"]) if row.get("value") is not None else None}
+                for row in sorted(rows, key=lambda row: row["iki_id"])
+            ]
+            return RealisationSerializer(rows, many=True).data
+        return RealisationSerializer(evaluation.realisations.all(), many=True).data
 
     # Empty ("") until the evaluation is rated, and again once it is returned.
     @extend_schema_field({"type": "string", "enum": ["", *Rating.values]})
