@@ -239,21 +239,65 @@ def _realisation_value(value) -> Decimal | None:
     return number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-@transaction.atomic
-def realisation_set(*, evaluation: Evaluation, by, iki: Iki, value=None, text="") -> Realisation:
-    """What ``iki`` reached in the evaluation's period: a number for a quantitative IKI
-    (with an optional note), a description for a qualitative one. Empty clears it."""
-    _locked_editable(evaluation, by)
-    if iki.rhk.skp_id != evaluation.skp_id:
-        raise PerformanceError(_("This indicator is not on the SKP of this evaluation."))
+def _realisation_checked(iki: Iki, value, text) -> tuple[Decimal | None, str]:
+    """A realisation of ``iki`` as stored: a number for a quantitative IKI (with an optional
+    note), a description for a qualitative one; refused with the reason otherwise."""
     text = _text(text, what=_("the realisation"))
     number = _realisation_value(value)
     if iki.approach == Approach.KUALITATIF and number is not None:
         raise PerformanceError(_("A qualitative indicator is realised in words, not a number."))
-    realisation, _created = Realisation.objects.update_or_create(
-        evaluation=evaluation, iki=iki, defaults={"value": number, "text": text}
-    )
-    return realisation
+    return number, text
+
+
+@transaction.atomic
+def realisations_set(
+    *, evaluation: Evaluation, by, items, clear_others: bool = False
+) -> dict[int, str]:
+    """What each IKI reached in the evaluation's period, for many IKI at once, all or
+    nothing. ``items`` are (iki or its id, value, text); with ``clear_others`` the IKI not
+    listed are cleared. The owner, while the evaluation is a draft or returned (checked
+    and locked once). Returns the refusals by the index of the item ({}: all saved); with
+    any refusal nothing is saved. Four statements whatever the number of IKI."""
+    _locked_editable(evaluation, by)
+    indicators = Iki.objects.filter(rhk__skp_id=evaluation.skp_id).in_bulk()
+    refused: dict[int, str] = {}
+    rows: dict[int, Realisation] = {}
+    for n, (iki, value, text) in enumerate(items):
+        found = indicators.get(iki.pk if isinstance(iki, Iki) else iki)
+        if found is None:
+            refused[n] = _("This indicator is not on the SKP of this evaluation.")
+            continue
+        try:
+            number, words = _realisation_checked(found, value, text)
+        except PerformanceError as exc:
+            refused[n] = str(exc)
+            continue
+        rows[found.pk] = Realisation(
+            evaluation_id=evaluation.pk, iki_id=found.pk, value=number, text=words
+        )
+    if refused:
+        return refused
+    if rows:
+        Realisation.objects.bulk_create(
+            list(rows.values()),
+            update_conflicts=True,
+            unique_fields=["evaluation", "iki"],
+            update_fields=["value", "text"],
+        )
+    if clear_others:
+        Realisation.objects.filter(evaluation=evaluation).exclude(iki_id__in=list(rows)).update(
+            value=None, text=""
+        )
+    return {}
+
+
+def realisation_set(*, evaluation: Evaluation, by, iki: Iki, value=None, text="") -> Realisation:
+    """What ``iki`` reached in the evaluation's period (``realisations_set`` for one IKI).
+    Empty clears it."""
+    refused = realisations_set(evaluation=evaluation, by=by, items=[(iki, value, text)])
+    if refused:
+        raise PerformanceError(refused[0])
+    return Realisation.objects.get(evaluation=evaluation, iki=iki)
 
 
 def _evidence_kind(upload) -> str:

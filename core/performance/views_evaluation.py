@@ -404,22 +404,29 @@ class _Refused(Exception):
 
 
 def _realisations_save(form, evaluation, user, indicators, realisations) -> None:
+    """The changed realisations, saved together (core.performance.evaluation
+    .realisations_set); a refused one is shown at its field."""
+    changed = []
     for iki in indicators:
         value = form.cleaned_data.get(f"value_{iki.pk}", "")
         text = form.cleaned_data.get(f"text_{iki.pk}", "")
         done = realisations.get(iki.pk)
-        before = (done.value, done.text) if done else (None, "")
         if done is None and not value and not text:
             continue
-        try:
-            if done is not None and _same(before, value, text):
-                continue
-            services.realisation_set(
-                evaluation=evaluation, by=user, iki=iki, value=value or None, text=text
-            )
-        except PerformanceError as exc:
-            field = f"value_{iki.pk}" if f"value_{iki.pk}" in form.fields else f"text_{iki.pk}"
-            form.add_error(field, str(exc))
+        if done is not None and _same((done.value, done.text), value, text):
+            continue
+        changed.append((iki, value or None, text))
+    if not changed:
+        return
+    try:
+        refused = services.realisations_set(evaluation=evaluation, by=user, items=changed)
+    except PerformanceError as exc:
+        form.add_error(None, str(exc))
+        return
+    for index, message in refused.items():
+        iki = changed[index][0]
+        field = f"value_{iki.pk}" if f"value_{iki.pk}" in form.fields else f"text_{iki.pk}"
+        form.add_error(field, message)
 
 
 def _same(before, value, text) -> bool:

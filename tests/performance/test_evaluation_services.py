@@ -1071,3 +1071,35 @@ def test_an_skp_of_a_year_gone_by_is_closed(org, english):
         assert skp_content_locked(skp)
         with pytest.raises(PerformanceError, match="closed"):
             rhk_create(skp=skp, by=user(ANALIS), kind="utama", text="Terlambat")
+
+
+@pytest.mark.parametrize("rhk_count", [1, 12])
+def test_realisations_are_saved_together_in_the_same_statements_whatever_their_number(
+    org, rhk_count
+):
+    with org:
+        evaluation = draft(rhk_count=rhk_count)
+        items = [
+            (iki, "5" if iki.approach == "kuantitatif" else "", "Selesai")
+            for iki in Iki.objects.filter(rhk__skp=evaluation.skp)
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            refused = ev.realisations_set(
+                evaluation=evaluation, by=user(ANALIS), items=items, clear_others=True
+            )
+        assert refused == {}
+        assert evaluation.realisations.count() == 2 * rhk_count
+        assert len(queries) <= 8  # savepoint, access, lock, the IKI, the upsert, the clear
+
+
+def test_one_refused_realisation_saves_none_and_names_its_index(org, english):
+    with org:
+        evaluation = draft()
+        quantitative, qualitative = Iki.objects.filter(rhk__skp=evaluation.skp).order_by("pk")
+        refused = ev.realisations_set(
+            evaluation=evaluation,
+            by=user(ANALIS),
+            items=[(quantitative, "5", ""), (qualitative, "3", "")],
+        )
+        assert list(refused) == [1] and "in words" in refused[1]
+        assert not evaluation.realisations.exists()

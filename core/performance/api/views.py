@@ -740,49 +740,36 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Perfor
         return Response(self.get_serializer(self.scoped().get(pk=evaluation.pk)).data)
 
     def _realisations_set(self, evaluation: Evaluation, items: list, *, clear_others: bool):
-        """Set each item through the service; with ``clear_others``, clear the IKI not
-        listed. The refusals as the API answers them ({} when none)."""
+        """Set the items through the service (all or nothing; with ``clear_others``, the IKI
+        not listed are cleared). The refusals as the API answers them ({} when none)."""
         user = self.request.user
-        indicators = (
+        visible = set(
             Iki.objects.visible_to(user)
-            .select_related("rhk")
-            .in_bulk([item["iki"] for item in items])
+            .filter(pk__in=[item["iki"] for item in items])
+            .values_list("pk", flat=True)
         )
-        errors: dict[int, dict] = {}  # by the index of the item, as DRF answers a list
-        for n, item in enumerate(items):
-            iki = indicators.get(item["iki"])
-            if iki is None:
-                errors[n] = {"iki": [_("No IKI %(id)s that you may see.") % {"id": item["iki"]}]}
-                continue
-            try:
-                evaluation_services.realisation_set(
-                    evaluation=evaluation,
-                    by=user,
-                    iki=iki,
-                    value=item.get("value"),
-                    text=item.get("text", ""),
-                )
-            except PerformanceError as exc:
-                errors[n] = {api_settings.NON_FIELD_ERRORS_KEY: [str(exc)]}
-        refused: dict = {"realisations": errors} if errors else {}
-        if not clear_others:
-            return refused
-        others = (
-            Realisation.objects.filter(evaluation=evaluation)
-            .exclude(iki_id__in=[item["iki"] for item in items])
-            .exclude(value__isnull=True, text="")
-            .select_related("iki__rhk")
-            .order_by("iki_id")
-        )
-        for realisation in others:
-            try:
-                evaluation_services.realisation_set(
-                    evaluation=evaluation, by=user, iki=realisation.iki
-                )
-            except PerformanceError as exc:  # the same reason for every one: said once
-                refused[api_settings.NON_FIELD_ERRORS_KEY] = [str(exc)]
-                break
-        return refused
+        errors: dict[int, dict] = {  # by the index of the item, as DRF answers a list
+            n: {"iki": [_("No IKI %(id)s that you may see.") % {"id": item["iki"]}]}
+            for n, item in enumerate(items)
+            if item["iki"] not in visible
+        }
+        # The caller's transaction undoes what the service saved when anything is refused.
+        kept = [n for n, item in enumerate(items) if item["iki"] in visible]
+        try:
+            refused = evaluation_services.realisations_set(
+                evaluation=evaluation,
+                by=user,
+                items=[
+                    (items[n]["iki"], items[n].get("value"), items[n].get("text", "")) for n in kept
+                ],
+                clear_others=clear_others,
+            )
+        except PerformanceError as exc:  # the evaluation may not change now
+            return {api_settings.NON_FIELD_ERRORS_KEY: [str(exc)]}
+        for index, text in refused.items():
+            errors[kept[index]] = {api_settings.NON_FIELD_ERRORS_KEY: [text]}
+        errors = dict(sorted(errors.items()))
+        return {"realisations": errors} if errors else {}
 
     # --- Evidence -------------------------------------------------------------------------
 
