@@ -1,3 +1,11 @@
-"""URLs of the activity module: dashboard (core/activity/urls.py)."""
+"""URLs of the activity module: the leader's real-time view (core/activity/urls.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from core.activity import views_dashboard as views
+
+urlpatterns: list = [
+    path("pimpinan/", views.dashboard_page, name="dashboard"),
+    path("pimpinan/langsung/", views.dashboard_live, name="dashboard_live"),
+    path("pimpinan/pegawai/<int:pk>/", views.dashboard_person, name="dashboard_person"),
+]

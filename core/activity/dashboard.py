@@ -1,0 +1,318 @@
+"""The leader's real-time view (issue 10 §6): workload, achievement, ratings and late
+approvals, per OPD, per unit and per person, for the Wali Kota/Bupati, the Sekda and the
+admin (the whole Pemda) and the head of an OPD (their OPD).
+
+Reads only, a fixed number of queries whatever the size of the level shown:
+
+- minutes come from the month's ``MonthlyIndex`` rows (one per person), which the log's
+  writes keep current as entries are logged and decided (core.activity.services), so an
+  approval shows at the next poll; the IKI and the final score are the worker's
+  (core.activity.indices.month_recompute);
+- capacity is the people × the monthly target minutes;
+- achievement is the unit's IKO (its KPIs' achievements in the month) and the mean IKI;
+- ratings are the predikat of the month's rated evaluations (core.performance);
+- late approvals are entries still waiting after ``activity.late_approval_days`` working
+  days.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max, Q, Sum
+from django.http import Http404
+
+from core.accounts.models import Role
+from core.activity import rules
+from core.activity.indices import month_first, organisation_indices
+from core.activity.models import Activity, ActivityState, MonthlyIndex
+from core.config.selectors import setting_get
+from core.org.access import WHOLE_PEMDA_ROLES, employee_of
+from core.org.models import Employee, Unit
+from core.performance.models import Evaluation
+from core.performance.rules import EvaluationState, Predikat
+
+LATE_DAYS_DEFAULT = 3
+TWO_PLACES = Decimal("0.01")
+
+
+def _pct(value: Decimal) -> Decimal:
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+RATED = (EvaluationState.EVALUATED, EvaluationState.FINAL)
+
+
+@dataclass
+class Row:
+    """One bar of the view: an OPD, a unit or a person."""
+
+    key: int
+    label: str
+    code: str = ""
+    people: int = 0
+    logged: int = 0
+    approved: int = 0
+    pending: int = 0
+    capacity: int = 0
+    iki_sum: Decimal = Decimal(0)
+    iki_count: int = 0
+    iko: Decimal | None = None
+    withheld: int = 0
+    late: int = 0
+    predikat: dict[str, int] = field(default_factory=dict)
+    depth: int = 0
+
+    @property
+    def workload(self) -> Decimal | None:
+        """Approved minutes against capacity, in percent."""
+        if not self.capacity:
+            return None
+        return _pct(Decimal(self.approved) * 100 / self.capacity)
+
+    @property
+    def iki(self) -> Decimal | None:
+        return _pct(self.iki_sum / self.iki_count) if self.iki_count else None
+
+    @property
+    def rated(self) -> int:
+        return sum(self.predikat.values())
+
+    def as_json(self) -> dict:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "people": self.people,
+            "logged": self.logged,
+            "approved": self.approved,
+            "pending": self.pending,
+            "capacity": self.capacity,
+            "workload": float(self.workload) if self.workload is not None else None,
+            "iki": float(self.iki) if self.iki is not None else None,
+            "iko": float(self.iko) if self.iko is not None else None,
+            "withheld": self.withheld,
+            "late": self.late,
+            "predikat": [self.predikat.get(value, 0) for value in Predikat.values],
+        }
+
+
+@dataclass
+class View:
+    level: str  # "pemda", "opd", "unit"
+    month: datetime.date
+    rows: list[Row]
+    opd: Unit | None = None
+    unit: Unit | None = None
+    stamp: str = ""  # changes whenever an entry of the scope is logged or decided
+
+    @property
+    def total(self) -> Row:
+        total = Row(key=0, label="")
+        for row in self.rows:
+            total.people += row.people
+            total.logged += row.logged
+            total.approved += row.approved
+            total.pending += row.pending
+            total.capacity += row.capacity
+            total.iki_sum += row.iki_sum
+            total.iki_count += row.iki_count
+            total.withheld += row.withheld
+            total.late += row.late
+            for value, n in row.predikat.items():
+                total.predikat[value] = total.predikat.get(value, 0) + n
+        return total
+
+    def chart(self) -> dict:
+        return {
+            "labels": [row.label for row in self.rows],
+            "rows": [row.as_json() for row in self.rows],
+            "predikat": [str(label) for label in Predikat.labels],
+        }
+
+
+def may_see_dashboard(user) -> bool:
+    return user.is_authenticated and (
+        user.role in WHOLE_PEMDA_ROLES or user.role == Role.HEAD_OF_OPD
+    )
+
+
+def _scope_opd(user) -> Unit | None:
+    """None for the whole Pemda; the head's OPD; PermissionDenied for anyone else."""
+    if not may_see_dashboard(user):
+        raise PermissionDenied
+    if user.role in WHOLE_PEMDA_ROLES:
+        return None
+    me = employee_of(user)
+    if me is None or me.unit is None:
+        raise PermissionDenied
+    return me.unit.opd
+
+
+def _late_cutoff(today: datetime.date, calendar) -> datetime.date:
+    """The last day whose entries, still waiting today, are late: ``late_approval_days``
+    working days back."""
+    days = int(setting_get("activity.late_approval_days", LATE_DAYS_DEFAULT))
+    day, counted = today, 0
+    while counted < days:
+        day -= datetime.timedelta(days=1)
+        if calendar.working(day):
+            counted += 1
+    return day
+
+
+@dataclass
+class Scope:
+    level: str  # "pemda", "opd", "unit"
+    people: object  # QuerySet[Employee]
+    group: str  # the Employee field the rows group by
+    opd: Unit | None
+    unit: Unit | None
+
+
+def leader_scope(*, user, opd_id=None, unit_id=None) -> Scope:
+    """The level asked, within what ``user`` may see: 403 for who may not see the view,
+    404 for an OPD or unit outside their scope (or none at all)."""
+    scope = _scope_opd(user)
+    opd = unit = None
+    if unit_id is not None:
+        unit = Unit.objects.select_related("opd").filter(pk=unit_id).first()
+        if unit is None or (scope is not None and unit.opd_id != scope.pk):
+            raise Http404
+        opd = unit.opd
+    elif opd_id is not None:
+        opd = Unit.objects.filter(pk=opd_id, parent__isnull=True).first()
+        if opd is None or (scope is not None and opd.pk != scope.pk):
+            raise Http404
+    elif scope is not None:
+        opd = scope
+    people = Employee.objects.filter(is_active=True)
+    if unit is not None:
+        return Scope("unit", people.filter(unit=unit), "pk", opd, unit)
+    if opd is not None:
+        return Scope("opd", people.filter(unit__opd=opd), "unit_id", opd, None)
+    return Scope("pemda", people, "unit__opd_id", None, None)
+
+
+def _through(prefix: str, group: str) -> str:
+    """The group field reached from another model through ``prefix`` (its employee)."""
+    return f"{prefix}_id" if group == "pk" else f"{prefix}__{group}"
+
+
+def leader_view(*, user, month: datetime.date, opd_id=None, unit_id=None, today=None) -> View:
+    """The rows of the level asked: the Pemda's OPDs; an OPD's units; a unit's people.
+    Eight queries (and the settings) whatever the level's size."""
+    from core.activity.services import calendar_current, today_local
+
+    scope = leader_scope(user=user, opd_id=opd_id, unit_id=unit_id)
+    level, people, group, opd, unit = (
+        scope.level,
+        scope.people,
+        scope.group,
+        scope.opd,
+        scope.unit,
+    )
+    month = month_first(month)
+    today = today or today_local()
+    rows = _rows(level, people, opd)
+    by_key = {row.key: row for row in rows}
+    target = rules.monthly_target_minutes(int(setting_get("abk.effective_minutes", 75000)))
+
+    for key, n in people.values_list(group).annotate(n=Count("pk")).order_by():
+        if key in by_key:
+            by_key[key].people = n
+            by_key[key].capacity = n * target
+
+    for key, logged, approved, pending, iki_sum, iki_count, withheld in (
+        MonthlyIndex.objects.filter(month=month, employee__in=people)
+        .values_list(_through("employee", group))
+        .annotate(
+            logged=Sum("logged_minutes"),
+            approved=Sum("approved_minutes"),
+            pending=Sum("pending_minutes"),
+            iki_sum=Sum("iki"),
+            iki_count=Count("iki"),
+            withheld=Count("pk", filter=Q(pay_withheld=True)),
+        )
+        .order_by()
+    ):
+        row = by_key.get(key)
+        if row is None:
+            continue
+        row.logged, row.approved, row.pending = logged or 0, approved or 0, pending or 0
+        row.iki_sum, row.iki_count, row.withheld = iki_sum or Decimal(0), iki_count, withheld
+
+    period = f"{month:%Y-%m}"
+    for key, value, n in (
+        Evaluation.objects.filter(period=period, state__in=RATED, skp__employee__in=people)
+        .values_list(_through("skp__employee", group), "predikat")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        if key in by_key and value:
+            by_key[key].predikat[value] = n
+
+    calendar = calendar_current(month - datetime.timedelta(days=31), today)
+    cutoff = _late_cutoff(today, calendar)
+    for key, n in (
+        Activity.objects.filter(state=ActivityState.PENDING, day__lte=cutoff, employee__in=people)
+        .values_list(_through("employee", group))
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        if key in by_key:
+            by_key[key].late = n
+
+    iko = organisation_indices(period)
+    for row in rows:
+        row.iko = iko.get(unit.pk, iko.get(unit.opd_id)) if unit is not None else iko.get(row.key)
+
+    return View(
+        level=level,
+        month=month,
+        rows=rows,
+        opd=opd,
+        unit=unit,
+        stamp=view_stamp(people, month),
+    )
+
+
+def view_stamp(people, month: datetime.date) -> str:
+    """What changes when an entry of these people in ``month`` is logged or decided: their
+    month rows' last change (one indexed aggregate over one row per person)."""
+    last = MonthlyIndex.objects.filter(month=month, employee__in=people).aggregate(
+        last=Max("computed_at")
+    )["last"]
+    return last.isoformat() if last else ""
+
+
+def _rows(level: str, people, opd: Unit | None) -> list[Row]:
+    if level == "pemda":
+        return [
+            Row(key=pk, label=name, code=code)
+            for pk, name, code in Unit.objects.filter(parent__isnull=True)
+            .order_by("tree_path")
+            .values_list("pk", "name", "code")
+        ]
+    if level == "opd":
+        return [
+            Row(key=pk, label=name, code=code, depth=depth - opd.depth)
+            for pk, name, code, depth in Unit.objects.filter(opd=opd)
+            .order_by("tree_path")
+            .values_list("pk", "name", "code", "depth")
+        ]
+    return [
+        Row(key=pk, label=name, code=nip)
+        for pk, name, nip in people.order_by("name", "pk").values_list("pk", "name", "nip")
+    ]
+
+
+def month_parse(raw, today: datetime.date) -> datetime.date:
+    """``?bulan=2026-05`` → its first day; this month when missing or malformed."""
+    try:
+        year, month = (int(part) for part in str(raw).split("-"))
+        return datetime.date(year, month, 1)
+    except (TypeError, ValueError):
+        return month_first(today)

@@ -1,0 +1,139 @@
+"""The leader's real-time view (core.activity.dashboard, /aktivitas/pimpinan/): who sees
+which level, what the rows add up to, the live part's 204 until something changes, and a
+fixed number of queries whatever the number of rows."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.activity import services
+from core.activity.indices import month_recompute
+from core.activity.models import MonthlyIndex
+from core.org.models import Employee, Unit
+from tests.activity.test_services import TODAY, YESTERDAY, log, present, user
+from tests.factories import EmployeeFactory
+from tests.personas import ANALIS, KASUB, PPPK
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "/aktivitas/pimpinan/"
+LIVE = "/aktivitas/pimpinan/langsung/"
+MONTH = "2026-05"
+BKPSDMD = "Badan Kepegawaian dan Pengembangan SDM Daerah"
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch):
+    monkeypatch.setattr(services, "today_local", lambda: TODAY)
+
+
+@pytest.fixture
+def month(org):
+    """The analyst logged two hours yesterday, approved; the PPPK one hour, waiting."""
+    with org:
+        present(ANALIS, YESTERDAY)
+        present(PPPK, YESTERDAY)
+        entry = log(quantity="4")  # 120 minutes
+        log(nip=PPPK, quantity="2")  # 60, waiting
+        services.activities_decide(by=user(KASUB), ids=[entry.pk], approve=True)
+        month_recompute(TODAY)
+    return org
+
+
+def rows(response) -> dict[str, object]:
+    return {row.label: row for row in response.context["view"].rows}
+
+
+def test_the_mayor_sees_every_opd_and_drills_down_to_a_person(month, people):
+    page = people["mayor"].get(f"{PAGE}?bulan={MONTH}")
+    assert page.status_code == 200
+    bkpsdmd = rows(page)[BKPSDMD]
+    assert (bkpsdmd.approved, bkpsdmd.pending) == (120, 60)
+    assert bkpsdmd.capacity == bkpsdmd.people * 6250
+    with month:
+        opd = Unit.objects.get(code="BKPSDMD")
+        unit = Employee.objects.get(nip=ANALIS).unit
+        analyst = Employee.objects.get(nip=ANALIS)
+    level = people["mayor"].get(f"{PAGE}?opd={opd.pk}&bulan={MONTH}")
+    assert level.context["view"].level == "opd"
+    staff = people["mayor"].get(f"{PAGE}?unit={unit.pk}&bulan={MONTH}")
+    by_name = {row.key: row for row in staff.context["view"].rows}
+    assert by_name[analyst.pk].approved == 120
+    person = people["mayor"].get(f"/aktivitas/pimpinan/pegawai/{analyst.pk}/?bulan={MONTH}")
+    assert person.status_code == 200
+    assert [row[1]["approved"] for row in person.context["rows"]] == [120]
+
+
+def test_the_head_of_an_opd_sees_their_opd_only(month, people):
+    page = people["head"].get(f"{PAGE}?bulan={MONTH}")
+    assert page.context["view"].level == "opd"
+    with month:
+        dinkes = Unit.objects.get(code="DINKES")
+        staff = Employee.objects.filter(unit__opd=dinkes).first()
+    assert people["head"].get(f"{PAGE}?opd={dinkes.pk}").status_code == 404
+    assert people["head"].get(f"{PAGE}?unit={dinkes.pk}").status_code == 404
+    assert people["head"].get(f"/aktivitas/pimpinan/pegawai/{staff.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["employee", "kasub", "kabid"])
+def test_staff_and_atasan_do_not_get_the_view(month, people, persona):
+    for url in (PAGE, LIVE, "/aktivitas/pimpinan/pegawai/1/"):
+        assert people[persona].get(url).status_code == 403, url
+
+
+def test_another_pemdas_units_resolve_nowhere(month, people, jambi):
+    with jambi:
+        unit = Unit.objects.first()
+    if unit is not None:
+        assert people["mayor"].get(f"{PAGE}?unit={unit.pk + 100000}").status_code == 404
+    assert people["mayor"].get(f"{PAGE}?unit=abc").status_code == 404
+
+
+def test_the_live_part_answers_204_until_an_approval_changes_the_month(month, people):
+    page = people["mayor"].get(f"{PAGE}?bulan={MONTH}")
+    stamp = page.context["view"].stamp
+    assert stamp
+    quiet = people["mayor"].get(LIVE, {"bulan": MONTH, "sejak": stamp})
+    assert quiet.status_code == 204
+    with month:
+        waiting = MonthlyIndex.objects.get(employee__nip=PPPK, month=date(2026, 5, 1))
+        assert waiting.pending_minutes == 60
+        from core.activity.models import Activity
+
+        entry = Activity.objects.get(employee__nip=PPPK, state="pending")
+        services.activities_decide(by=user(KASUB), ids=[entry.pk], approve=True)
+        month_recompute(TODAY)
+    changed = people["mayor"].get(LIVE, {"bulan": MONTH, "sejak": stamp})
+    assert changed.status_code == 200
+    bkpsdmd = rows(changed)[BKPSDMD]
+    assert bkpsdmd.approved == 180 and bkpsdmd.pending == 0
+    assert changed.context["view"].stamp != stamp
+
+
+@pytest.mark.parametrize("extra", [0, 15])
+def test_the_view_costs_the_same_whatever_the_number_of_rows(month, people, extra):
+    with month:
+        unit = Employee.objects.get(nip=ANALIS).unit
+        for _ in range(extra):
+            EmployeeFactory(unit=unit)
+        Unit.objects.filter(code="BKPSDMD").first()
+    client = people["mayor"]
+    for url in (f"{PAGE}?bulan={MONTH}", f"{PAGE}?unit={unit.pk}&bulan={MONTH}"):
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        # Five for every page, the level (the unit), then the rows, head counts, month
+        # rows, predikat, holidays, late entries, KPI, stamp, and the Pemda's settings
+        # read inside the test's transaction (cached per process otherwise).
+        assert len(queries) <= 21, (url, len(queries))
+
+
+def test_a_bad_month_falls_back_to_this_month(month, people):
+    page = people["mayor"].get(f"{PAGE}?bulan=2026-13")
+    assert page.context["view"].month == date(2026, 5, 1)
+    assert page.context["total"].iki_count >= 0 and isinstance(
+        page.context["total"].iki_sum, Decimal
+    )
