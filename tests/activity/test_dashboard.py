@@ -137,3 +137,28 @@ def test_a_bad_month_falls_back_to_this_month(month, people):
     assert page.context["total"].iki_count >= 0 and isinstance(
         page.context["total"].iki_sum, Decimal
     )
+
+
+def test_minutes_move_between_logged_waiting_and_approved_as_entries_are_decided(org):
+    from core.activity import rollup
+
+    with org:
+        analyst = Employee.objects.get(nip=ANALIS)
+        first = date(2026, 5, 1)
+        rollup.minutes_moved([(analyst.pk, YESTERDAY, 120, 0, 120), (analyst.pk, TODAY, 30, 0, 30)])
+        row = MonthlyIndex.objects.get(employee=analyst, month=first)
+        assert (row.logged_minutes, row.approved_minutes, row.pending_minutes) == (150, 0, 150)
+        assert row.opd_id == analyst.unit.opd_id
+        stamp = row.computed_at
+        rollup.minutes_moved(
+            [
+                rollup.decided(analyst.pk, YESTERDAY, 120, "approved"),
+                rollup.decided(analyst.pk, TODAY, 30, "rejected"),
+            ]
+        )
+        row.refresh_from_db()
+        assert (row.logged_minutes, row.approved_minutes, row.pending_minutes) == (120, 120, 0)
+        assert row.computed_at > stamp
+        rollup.minutes_moved([(analyst.pk, TODAY, -500, 0, -500)])  # never below zero
+        row.refresh_from_db()
+        assert (row.logged_minutes, row.pending_minutes) == (0, 0)
