@@ -40,6 +40,7 @@ bench: $(STAMP)
 	DEBUG=1 $(PY) bench/org_edit.py
 	DEBUG=1 $(PY) bench/import_hostile.py
 	DEBUG=1 $(PY) bench/performance.py
+	DEBUG=1 $(PY) bench/activity.py
 
 clean-db: stop
 	rm -rf .pgdata

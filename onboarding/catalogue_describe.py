@@ -9,14 +9,15 @@ adds its description here.
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import translation
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.config.periods import PeriodKind
 
@@ -70,6 +71,52 @@ def _weights(value) -> str:
     order = {part: index for index, part in enumerate(POTENTIAL_PARTS)}
     parts = sorted(value, key=lambda part: (order.get(part, len(order)), part))
     return ", ".join(f"{POTENTIAL_PARTS.get(part, part)} {_percent(value[part])}" for part in parts)
+
+
+def _weekdays(value) -> str:
+    """ISO weekdays (1 = Monday) by name: a run of three or more as "Monday–Friday"."""
+    if not isinstance(value, list) or not all(
+        isinstance(day, int) and not isinstance(day, bool) and 1 <= day <= 7 for day in value
+    ):
+        raise ValueError(value)
+    days = sorted(set(value))
+
+    def name(day: int) -> str:
+        return date_format(datetime.date(2024, 1, day), "l")  # 1 January 2024: a Monday
+
+    if len(days) >= 3 and days == list(range(days[0], days[-1] + 1)):
+        return f"{name(days[0])}–{name(days[-1])}"
+    return ", ".join(name(day) for day in days)
+
+
+def _working_days(value) -> str:
+    days = int(value)
+    return ngettext("%(n)s working day", "%(n)s working days", days) % {"n": days}
+
+
+def _minutes_a_day(value) -> str:
+    minutes = int(value)
+    return _("%(minutes)s minutes (%(hours)s hours)") % {
+        "minutes": number_format(minutes, force_grouping=True),
+        "hours": number_format(round(minutes / 60, 2)),
+    }
+
+
+RATINGS = {
+    "DI_ATAS": gettext_lazy("Above expectation"),
+    "SESUAI": gettext_lazy("As expected"),
+    "DI_BAWAH": gettext_lazy("Below expectation"),
+}
+
+
+def _scores(value) -> str:
+    if not isinstance(value, dict):
+        raise ValueError(value)
+    order = {rating: index for index, rating in enumerate(RATINGS)}
+    ratings = sorted(value, key=lambda rating: (order.get(rating, len(order)), rating))
+    return ", ".join(
+        f"{RATINGS.get(rating, rating)} {number_format(value[rating])}" for rating in ratings
+    )
 
 
 # key → (label, how the value reads). Labels are English msgids, shown translated.
@@ -128,6 +175,27 @@ SETTINGS: dict[str, tuple] = {
         _yes_no,
     ),
     "kpi.cross_opd_teams": (gettext_lazy("Cross-OPD teams"), _yes_no),
+    "activity.working_weekdays": (gettext_lazy("Working days of the week"), _weekdays),
+    "activity.entry_days_open": (
+        gettext_lazy("Time to log or change an activity after its day"),
+        _working_days,
+    ),
+    "activity.max_minutes_per_day": (
+        gettext_lazy("Most activity minutes one day counts"),
+        _minutes_a_day,
+    ),
+    "activity.attendance_required": (
+        gettext_lazy("Activities only on days with an attendance record"),
+        _yes_no,
+    ),
+    "activity.behaviour_scores": (
+        gettext_lazy("Behaviour score by work-behaviour rating (monthly index)"),
+        _scores,
+    ),
+    "activity.late_approval_days": (
+        gettext_lazy("An activity waiting for approval is late after"),
+        _working_days,
+    ),
 }
 
 RULE_TABLES: dict[str, object] = {

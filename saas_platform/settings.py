@@ -258,6 +258,8 @@ SPECTACULAR_SETTINGS = {
     # One name for the rating choices that several fields share (hasil, perilaku, …).
     "ENUM_NAME_OVERRIDES": {
         "RatingEnum": "core.performance.rules.Rating",
+        # An attendance's status, apart from an employee's (employment) status.
+        "AttendanceStatusEnum": "core.activity.rules.AttendanceStatus",
         # An evaluation's ratings and predikat are empty ("") until it is rated.
         "RatingOrBlankEnum": ["", "DI_ATAS", "SESUAI", "DI_BAWAH"],
         "PredikatOrBlankEnum": [
@@ -434,7 +436,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Sinergi <noreply@{PLATFORM_
 # Run inside every provisioning transaction, in the new schema (tenants.services): the
 # sign-up's checked organisation files are imported there, so a Pemda is active with them
 # or not at all.
-PROVISION_HOOKS = ["onboarding.wizard.launch.signup_provision_hook"]
+PROVISION_HOOKS = [
+    "onboarding.wizard.launch.signup_provision_hook",
+    "core.activity.calendar.national_holidays_provision_hook",  # the national calendar
+]
 # A sign-up left untouched this long no longer holds its region for another team; the
 # hourly purge then drops its uploaded files and the admin's password hash.
 SIGNUP_HOLD_DAYS = env_int("SIGNUP_HOLD_DAYS", 14)

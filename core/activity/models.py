@@ -9,11 +9,12 @@ later change of the catalogue does not rewrite anyone's month.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.accounts.models import Role
 from core.activity.rules import AttendanceStatus
-from core.org.access import EmployeeOwnedQuerySet
+from core.org.access import WHOLE_PEMDA_ROLES, EmployeeOwnedQuerySet, employee_of
 
 QUANTITY_MAX_DIGITS = 9
 
@@ -227,13 +228,52 @@ class MonthlyIndex(models.Model):
         return f"{self.employee_id} {self.month:%Y-%m} {self.iki}"
 
 
+class TeamQuerySet(models.QuerySet):
+    """Who sees a team: the admin and the leaders all of them; anyone else the teams they
+    lead or belong to, and a head of OPD also the teams with a member from their OPD."""
+
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.role in WHOLE_PEMDA_ROLES:
+            return self
+        me = employee_of(user)
+        if me is None:
+            return self.none()
+        through = Team.members.through.objects
+        seen = Q(lead=me) | Exists(through.filter(team_id=OuterRef("pk"), employee=me))
+        if user.role == Role.HEAD_OF_OPD:
+            seen |= Exists(
+                through.filter(team_id=OuterRef("pk"), employee__unit__opd_id__in=_opd_of(me))
+            )
+        return self.filter(seen)
+
+
+def _opd_of(me):
+    """The OPD of an employee, as a subquery (no query of its own)."""
+    from core.org.models import Unit
+
+    return Unit.objects.filter(pk=me.unit_id).values("opd_id")
+
+
 class Team(models.Model):
-    """A cross-OPD team (tim kerja): its KPIs credit every member."""
+    """A cross-OPD team (tim kerja, DOMAIN.md §4): members from several OPD, a lead who
+    manages its members and KPIs; its KPIs credit every member."""
 
     name = models.CharField(_("name"), max_length=200)
     year = models.PositiveSmallIntegerField(_("year"))
+    lead = models.ForeignKey(
+        "org.Employee",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_teams",
+        verbose_name=_("team lead"),
+    )
     members = models.ManyToManyField("org.Employee", related_name="teams", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TeamQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "name"]
@@ -250,9 +290,40 @@ class KpiDirection(models.TextChoices):
     LOWER = "lower", _("Lower is better")
 
 
+class KpiAggregation(models.TextChoices):
+    """How a year's realisation comes from its months: a count adds up (visitors, permits
+    issued), a level is read at its latest month (an index, a percentage), or averaged."""
+
+    LAST = "last", _("The latest month")
+    SUM = "sum", _("The sum of the months")
+    AVERAGE = "average", _("The average of the months")
+
+
+class KpiQuerySet(models.QuerySet):
+    """Who sees a KPI: the Pemda's KPIs everyone in the Pemda; an OPD's (and its units')
+    the people of that OPD; a team's whoever sees the team; the admin and the leaders all."""
+
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.role in WHOLE_PEMDA_ROLES:
+            return self
+        pemda = Q(unit__isnull=True, team__isnull=True)
+        me = employee_of(user)
+        if me is None:
+            return self.filter(pemda)
+        return self.filter(
+            pemda
+            | Q(unit__opd_id__in=_opd_of(me))
+            | Q(team__in=Team.objects.visible_to(user).values("pk"))
+        )
+
+
 class Kpi(models.Model):
     """An IKU: of the Pemda (no unit, no team), of an OPD or unit, or of a cross-OPD team,
-    with its annual target; periodic targets and realisations in KpiPeriod."""
+    with its annual target; periodic targets and realisations in KpiPeriod. ``parent`` is
+    the KPI one level up that it serves (the cascade Pemda → OPD → unit); ``rhk`` the RHK
+    of the people who deliver it (the cascade into the SKP)."""
 
     year = models.PositiveSmallIntegerField(_("year"))
     unit = models.ForeignKey(
@@ -274,9 +345,19 @@ class Kpi(models.Model):
     direction = models.CharField(
         _("direction"), max_length=10, choices=KpiDirection.choices, default=KpiDirection.HIGHER
     )
+    aggregation = models.CharField(
+        _("the year's realisation"),
+        max_length=10,
+        choices=KpiAggregation.choices,
+        default=KpiAggregation.LAST,
+    )
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=1)
     annual_target = models.DecimalField(_("annual target"), max_digits=15, decimal_places=2)
     rhk = models.ManyToManyField("performance.Rhk", related_name="kpis", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
+    updated_at = models.DateTimeField(auto_now=True, null=True)
+
+    objects = KpiQuerySet.as_manager()
 
     class Meta:
         ordering = ["year", "unit", "name"]
@@ -285,6 +366,15 @@ class Kpi(models.Model):
                 condition=Q(unit__isnull=True) | Q(team__isnull=True), name="kpi_unit_or_team"
             ),
             models.CheckConstraint(condition=Q(weight__gte=0), name="kpi_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(annual_target__gte=0), name="kpi_annual_target_not_negative"
+            ),
+            # One indicator of a name per owner and year (a double click makes one).
+            models.UniqueConstraint(
+                fields=["year", "unit", "team", "name"],
+                nulls_distinct=False,
+                name="kpi_year_owner_name",
+            ),
         ]
         verbose_name = _("KPI")
         verbose_name_plural = _("KPI")
@@ -307,8 +397,21 @@ class KpiPeriod(models.Model):
     class Meta:
         ordering = ["kpi", "period"]
         constraints = [
-            models.UniqueConstraint(fields=["kpi", "period"], name="kpiperiod_kpi_period")
+            models.UniqueConstraint(fields=["kpi", "period"], name="kpiperiod_kpi_period"),
+            models.CheckConstraint(
+                condition=Q(period__regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
+                name="kpiperiod_period_month",
+            ),
+            models.CheckConstraint(
+                condition=Q(target__gte=0), name="kpiperiod_target_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(realisation__isnull=True) | Q(realisation__gte=0),
+                name="kpiperiod_realisation_not_negative",
+            ),
         ]
+        # The IKO of a month reads every KPI of that month (core.activity.indices).
+        indexes = [models.Index(fields=["period"], name="kpiperiod_period")]
 
     def __str__(self):
         return f"{self.kpi_id} {self.period}"

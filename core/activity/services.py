@@ -7,6 +7,11 @@ owner's atasan (never the owner) decides; the admin records attendance; leaders 
 An entry is changed only while it waits for approval and its day's window is open; a
 decided entry never changes (a rejected one is logged again). Decisions are
 compare-and-set on the entry's state, so two approvers (or a double click) decide once.
+
+For a day logged in under a minute: favourites (``favourite_toggle``) and "repeat
+yesterday" (``activities_repeat``: the entries of the employee's last day with entries,
+copied onto another day through the same rules, all or nothing). The reads of the pages are
+in core.activity.selectors.
 """
 
 from __future__ import annotations
@@ -14,18 +19,27 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.accounts.models import Role
-from core.activity import rules
-from core.activity.models import Activity, ActivityState, Attendance, AttendanceSource, Holiday
+from core.activity import rollup, rules
+from core.activity.audit import ACTIVITY_APPROVE, ACTIVITY_REJECT
+from core.activity.models import (
+    Activity,
+    ActivityState,
+    Attendance,
+    Favourite,
+    Holiday,
+)
+from core.audit.services import audit_record
 from core.config.selectors import setting_get
 from core.org.access import access_for, employee_of
 from core.org.models import ActivityNorm, Employee
@@ -36,6 +50,12 @@ OUTPUT_MAX = 500
 REASON_MAX = 500
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 BULK_MAX = 500  # entries decided in one request
+FAVOURITES_MAX = 30
+REPEAT_LOOKBACK_DAYS = 31  # "repeat yesterday" looks this far back for the last day logged
+CALENDAR_LOOKBACK_DAYS = 60  # how far back open days and late approvals are searched
+# Working days an entry may wait for its atasan before it is late (issue 10 §2); the
+# Pemda's ``activity.late_approval_days`` overrides it.
+LATE_APPROVAL_DAYS = 3
 
 
 class ActivityError(Exception):
@@ -51,9 +71,56 @@ class Calendar:
     days_open: int
     max_minutes_per_day: int
     attendance_required: bool
+    late_approval_days: int = LATE_APPROVAL_DAYS
 
     def working(self, day: date) -> bool:
         return rules.is_working_day(day, weekdays=self.weekdays, holidays=self.holidays)
+
+    def window_open(self, day: date, today: date) -> bool:
+        return rules.entry_window_open(
+            day, today, days_open=self.days_open, weekdays=self.weekdays, holidays=self.holidays
+        )
+
+    def deadline(self, day: date) -> date:
+        return rules.entry_deadline(
+            day, days_open=self.days_open, weekdays=self.weekdays, holidays=self.holidays
+        )
+
+    def open_days(self, today: date) -> list[date]:
+        """The working days whose entries may still be logged or changed ``today``, newest
+        first (today itself when it is a working day). The window of an older day closes
+        no later than a newer one's, so the search stops at the first closed day. Needs
+        the holidays from CALENDAR_LOOKBACK_DAYS before today."""
+        found = []
+        for back in range(CALENDAR_LOOKBACK_DAYS + 1):
+            day = today - timedelta(days=back)
+            if not self.working(day):
+                continue
+            if not self.window_open(day, today):
+                break
+            found.append(day)
+        return found
+
+    def late_before(self, today: date) -> date:
+        """Entries logged before this day (the Pemda's date) wait late for their atasan: more
+        than ``late_approval_days`` working days have passed since (issue 10 §2).
+
+        Logged on Monday with 3 days: Tuesday, Wednesday and Thursday are its 3 days, on
+        Friday it is late. That is: late when logged before the (N+1)-th most recent working
+        day up to today, which is what this returns (a holiday or a weekend never counts)."""
+        seen = 0
+        for back in range(CALENDAR_LOOKBACK_DAYS + 1):
+            day = today - timedelta(days=back)
+            if self.working(day):
+                if seen == self.late_approval_days:
+                    return day
+                seen += 1
+        return today - timedelta(days=CALENDAR_LOOKBACK_DAYS)
+
+    def late_before_time(self, today: date) -> datetime:
+        """``late_before`` as the moment it starts in the Pemda's time zone (the activated
+        one), to compare with ``Activity.created_at``."""
+        return timezone.make_aware(datetime.combine(self.late_before(today), time.min))
 
 
 def calendar_current(first: date | None = None, last: date | None = None) -> Calendar:
@@ -73,6 +140,9 @@ def calendar_current(first: date | None = None, last: date | None = None) -> Cal
             setting_get("activity.max_minutes_per_day", rules.DEFAULT_MAX_MINUTES_PER_DAY)
         ),
         attendance_required=bool(setting_get("activity.attendance_required", False)),
+        late_approval_days=max(
+            0, int(setting_get("activity.late_approval_days", LATE_APPROVAL_DAYS))
+        ),
     )
 
 
@@ -88,11 +158,15 @@ def _quantity(value) -> Decimal:
         number = None
     if number is None or not number.is_finite():
         raise ActivityError(_("The quantity must be a number."))
+    if number > QUANTITY_MAX:  # before rounding: 1e400 cannot be rounded to cents
+        raise ActivityError(_("The quantity is too large."))
+    # As stored (two places), then checked: 0.004 is 0.00, and 9,999,999.995 is too large.
+    number = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if number <= 0:
         raise ActivityError(_("The quantity must be more than 0."))
     if number > QUANTITY_MAX:
         raise ActivityError(_("The quantity is too large."))
-    return number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return number
 
 
 def _day(value) -> date:
@@ -231,6 +305,7 @@ def activity_log(*, by, day, norm, quantity, output="", rhk=None, evidence=None)
             f"{connection.schema_name}/{uuid.uuid4().hex}.{kind}", evidence, save=False
         )
     entry.save()
+    rollup.minutes_moved([rollup.logged(entry)])
     return entry
 
 
@@ -248,22 +323,40 @@ def _own_pending(by, entry: Activity) -> Activity:
 
 
 @transaction.atomic
-def activity_update(*, by, entry: Activity, quantity, output="", rhk=None) -> Activity:
+def activity_update(
+    *, by, entry: Activity, quantity, output="", rhk=None, evidence=None
+) -> Activity:
     """The owner changes the quantity, output or RHK of an entry still waiting, within its
-    day's window and cap."""
+    day's window and cap; ``evidence`` (a file), when given, replaces the entry's file (the
+    old one is deleted once the change is committed)."""
     locked = _own_pending(by, entry)
     quantity = _quantity(quantity)
     minutes = int((quantity * locked.minutes_per_unit).to_integral_value(rounding=ROUND_HALF_UP))
     list(Employee.objects.select_for_update().filter(pk=locked.employee_id).values_list("pk"))
     _refusal_check(locked.employee, locked.day, minutes, excluding=locked.pk)
+    changes = {
+        "quantity": quantity,
+        "minutes": minutes,
+        "output": _text(output, OUTPUT_MAX, _("The output")),
+        "rhk": _rhk_for(locked.employee, locked.day, rhk),
+    }
+    old_file = locked.evidence
+    if evidence:
+        kind, name = _photo(evidence)
+        field = Activity._meta.get_field("evidence")
+        path = field.storage.save(
+            field.generate_filename(locked, f"{connection.schema_name}/{uuid.uuid4().hex}.{kind}"),
+            evidence,
+        )
+        changes["evidence"], changes["evidence_name"] = path, name
+        if old_file:
+            old_name, storage = old_file.name, old_file.storage
+            transaction.on_commit(lambda: storage.delete(old_name))
     Activity.objects.filter(pk=locked.pk).update(
-        quantity=quantity,
-        minutes=minutes,
-        output=_text(output, OUTPUT_MAX, _("The output")),
-        rhk=_rhk_for(locked.employee, locked.day, rhk),
-        version=F("version") + 1,
-        updated_at=timezone.now(),
+        **changes, version=F("version") + 1, updated_at=timezone.now()
     )
+    delta = minutes - locked.minutes
+    rollup.minutes_moved([(locked.employee_id, locked.day, delta, 0, delta)])
     locked.refresh_from_db()
     return locked
 
@@ -282,10 +375,158 @@ def activity_delete(*, by, entry: Activity) -> None:
     ):
         raise ActivityError(_("The time to change the activities of that day has passed."))
     file = locked.evidence
+    rollup.minutes_moved([rollup.removed(locked)])
     locked.delete()
     if file:
         name, storage = file.name, file.storage
         transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- Favourites and "repeat yesterday" ----------------------------------------------------
+
+
+@transaction.atomic
+def favourite_toggle(*, by, norm) -> bool:
+    """Star an activity of the catalogue for the user, or unstar it when it is starred;
+    returns whether it is starred now. At most FAVOURITES_MAX: the favourites are one-tap
+    buttons on a phone, and a screenful of them is no longer quicker than searching."""
+    me = _owner_check(by)
+    norm = _norm_for(me, norm)
+    list(Employee.objects.select_for_update().filter(pk=me.pk).values_list("pk"))
+    if Favourite.objects.filter(employee=me, norm=norm).delete()[0]:
+        return False
+    if Favourite.objects.filter(employee=me).count() >= FAVOURITES_MAX:
+        raise ActivityError(
+            _("You can keep at most %(n)s favourites; remove one first.") % {"n": FAVOURITES_MAX}
+        )
+    Favourite.objects.create(employee=me, norm=norm)
+    return True
+
+
+class RepeatRefused(ActivityError):
+    """Some entries could not be repeated; nothing was. ``refusals`` says why, one message
+    per refused entry (one message when the day itself refuses them all)."""
+
+    def __init__(self, refusals: list[str]):
+        self.refusals = refusals
+        super().__init__(" ".join(refusals))
+
+
+def repeat_source(employee: Employee, day: date) -> tuple[date | None, list[Activity]]:
+    """The employee's entries "repeat yesterday" copies onto ``day``: those of their last day
+    with entries before it (within REPEAT_LOOKBACK_DAYS), rejected ones left out, and those
+    whose activity is on ``day`` already (repeated, or logged by hand: offering it again
+    would double it). That day is usually the last working day; after a day of leave it is
+    the day before. One query."""
+    counting = Activity.objects.filter(employee=employee).exclude(state=ActivityState.REJECTED)
+    last = (
+        counting.filter(day__lt=day, day__gte=day - timedelta(days=REPEAT_LOOKBACK_DAYS))
+        .order_by("-day")
+        .values("day")[:1]
+    )
+    entries = list(
+        counting.filter(day=models.Subquery(last))
+        .exclude(norm__in=counting.filter(day=day, norm__isnull=False).values("norm"))
+        .select_related("norm", "rhk__skp")
+        .order_by("created_at", "pk")
+    )
+    return (entries[0].day if entries else None), entries
+
+
+@transaction.atomic
+def activities_repeat(*, by, day, ids: Iterable | None = None) -> list[Activity]:
+    """Copy earlier entries of the user onto ``day``, all or nothing:
+
+    1. The entries: those of ``repeat_source`` (the last day with entries), or, when ``ids``
+       are given, those of them, which must be the user's own from an earlier day and not
+       rejected.
+    2. Each copy is the same activity (at the catalogue's norma waktu today), quantity and
+       output, waiting for the atasan; its RHK when it belongs to the SKP of ``day``'s year;
+       never the evidence (a photo shows the day it was taken).
+    3. The same rules as logging one (``rules.activity_refusal``), entry after entry, the
+       day's minutes adding up.
+    4. If any is refused nothing is stored, and ``RepeatRefused`` lists each refusal."""
+    me = _owner_check(by)
+    day = _day(day)
+    list(Employee.objects.select_for_update().filter(pk=me.pk).values_list("pk"))
+    if ids is None:
+        _source_day, sources = repeat_source(me, day)
+        if not sources:
+            raise ActivityError(_("There are no earlier activities left to repeat on that day."))
+    else:
+        try:
+            wanted = {int(pk) for pk in ids}
+        except (TypeError, ValueError):
+            raise ActivityError(_("Choose the activities to repeat.")) from None
+        if not wanted:
+            raise ActivityError(_("Choose the activities to repeat."))
+        sources = list(
+            Activity.objects.filter(employee=me, pk__in=wanted, day__lt=day)
+            .exclude(state=ActivityState.REJECTED)
+            .select_related("norm", "rhk__skp")
+            .order_by("day", "created_at", "pk")
+        )
+        if len(sources) != len(wanted):
+            raise ActivityError(
+                _("Only your own activities of an earlier day, not rejected, can be repeated.")
+            )
+    today = today_local()
+    calendar = calendar_current(min(day, today), max(day, today))
+    attendance = Attendance.objects.filter(employee=me, day=day).first()
+    logged = _logged_minutes(me.pk, day)
+    refusals, copies = [], []
+    for source in sources:
+        norm = source.norm
+        if norm is None:
+            refusals.append((source.name, _("This activity is no longer in the catalogue.")))
+            continue
+        minutes = _minutes(norm, source.quantity)
+        refusal = rules.activity_refusal(
+            day,
+            today,
+            status=attendance.status if attendance else None,
+            hours_present=attendance.hours_present if attendance else None,
+            minutes=minutes,
+            logged_minutes=logged,
+            weekdays=calendar.weekdays,
+            holidays=calendar.holidays,
+            days_open=calendar.days_open,
+            max_minutes_per_day=calendar.max_minutes_per_day,
+            attendance_required=calendar.attendance_required,
+        )
+        if refusal:
+            refusals.append((norm.name, refusal))
+            continue
+        logged += minutes
+        rhk = source.rhk if source.rhk_id and source.rhk.skp.year == day.year else None
+        copies.append(
+            Activity(
+                employee=me,
+                day=day,
+                norm=norm,
+                name=norm.name[:300],
+                output_unit=norm.output_unit,
+                minutes_per_unit=norm.minutes_per_unit,
+                quantity=source.quantity,
+                minutes=minutes,
+                output=source.output,
+                rhk=rhk,
+                approver_id=me.atasan_id,
+            )
+        )
+    if refusals:
+        reasons = {reason for _name, reason in refusals}
+        if len(reasons) == 1 and len(refusals) == len(sources):
+            raise RepeatRefused(list(reasons))  # the day refuses them all: said once
+        raise RepeatRefused(
+            [
+                _("%(name)s: %(reason)s") % {"name": name[:80], "reason": reason}
+                for name, reason in refusals
+            ]
+        )
+    made = Activity.objects.bulk_create(copies)
+    rollup.minutes_moved([rollup.logged(entry) for entry in made])
+    return made
 
 
 def may_decide(user, entry: Activity) -> bool:
@@ -317,22 +558,49 @@ def activities_decide(*, by, ids: Iterable, approve: bool, reason: str = "") -> 
     visible = Activity.objects.visible_to(by).filter(pk__in=wanted)
     rows = list(
         visible.values_list(
-            "pk", "employee_id", "employee__atasan_override_id", "employee__derived_atasan_id"
+            "pk",
+            "employee_id",
+            "employee__is_active",
+            "employee__atasan_override_id",
+            "employee__derived_atasan_id",
         )
     )
     if len(rows) != len(wanted):
         raise PermissionDenied(_("Some of these activities are not yours to decide."))
-    for _pk, owner, override, derived in rows:
-        atasan = override or derived
-        if owner == me.pk or atasan != me.pk:
+    for _pk, owner, active, override, derived in rows:  # access_for's appraise
+        if owner == me.pk or not active or (override or derived) != me.pk:
             raise PermissionDenied(_("Only the owner's atasan approves their activities."))
-    decided = Activity.objects.filter(pk__in=wanted, state=ActivityState.PENDING).update(
-        state=ActivityState.APPROVED if approve else ActivityState.REJECTED,
+    # The waiting ones, locked: one decided meanwhile (another tab) is skipped, and the
+    # month rows move by exactly what this decision moved.
+    waiting = list(
+        Activity.objects.select_for_update()
+        .filter(pk__in=wanted, state=ActivityState.PENDING)
+        .order_by("pk")
+        .values_list("pk", "employee_id", "day", "minutes")
+    )
+    if not waiting:
+        return 0
+    state = ActivityState.APPROVED if approve else ActivityState.REJECTED
+    now = timezone.now()
+    decided = Activity.objects.filter(pk__in=[row[0] for row in waiting]).update(
+        state=state,
         reject_reason="" if approve else reason,
         decided_by=by,
-        decided_at=timezone.now(),
+        decided_at=now,
         version=F("version") + 1,
-        updated_at=timezone.now(),
+        updated_at=now,
+    )
+    rollup.minutes_moved(
+        [rollup.decided(owner, day, minutes, state) for _pk, owner, day, minutes in waiting]
+    )
+    audit_record(
+        action=ACTIVITY_APPROVE if approve else ACTIVITY_REJECT,
+        by=by,
+        object_type="activity.activity",
+        object_id=waiting[0][0] if decided == 1 else "",
+        object_repr=ngettext("%(n)s activity", "%(n)s activities", decided) % {"n": decided},
+        after={"state": state, "ids": [row[0] for row in waiting]},
+        reason=reason,
     )
     return decided
 
@@ -344,32 +612,17 @@ def may_record_attendance(user) -> bool:
     return user.is_authenticated and user.role == Role.TENANT_ADMIN
 
 
-@transaction.atomic
 def attendance_set(*, by, employee: Employee, day, status, hours_present=None) -> Attendance:
-    """The admin records one day of one employee (imports go through the import engine)."""
+    """One day of one employee, by the admin: the attendance page's own service for a single
+    row (core.activity.attendance.attendance_day_set: the same rules, the audit record and
+    the month's recompute); refused with the row's reason (ActivityError)."""
+    from core.activity.attendance import AttendanceRowsError, attendance_day_set
+
     if not may_record_attendance(by):
         raise PermissionDenied(_("Only the BKPSDMD admin records attendance."))
     day = _day(day)
-    if day > today_local():
-        raise ActivityError(_("Attendance is recorded for today or earlier."))
     try:
-        status = rules.attendance_status_parse(status)
-    except ValueError:
-        status = None
-    if status is None:
-        raise ActivityError(_("Choose the attendance status."))
-    hours = None
-    if hours_present not in (None, ""):
-        try:
-            hours = Decimal(str(hours_present).replace(",", "."))
-        except InvalidOperation:
-            hours = None
-        if hours is None or not hours.is_finite() or not 0 <= hours <= 24:
-            raise ActivityError(_("Hours present must be a number from 0 to 24."))
-        hours = hours.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    record, _created = Attendance.objects.update_or_create(
-        employee=employee,
-        day=day,
-        defaults={"status": status, "hours_present": hours, "source": AttendanceSource.ADMIN},
-    )
-    return record
+        attendance_day_set(by=by, day=day, entries={employee.pk: (status, hours_present)})
+    except AttendanceRowsError as exc:
+        raise ActivityError(" ".join(str(message) for message in exc.errors.values())) from None
+    return Attendance.objects.filter(employee=employee, day=day).first()

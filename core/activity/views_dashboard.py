@@ -14,9 +14,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from core.activity import dashboard
+from core.activity import dashboard, services
 from core.activity.models import Activity, ActivityState, Attendance, MonthlyIndex
-from core.activity.services import today_local
 from core.org.models import Employee
 from core.performance.models import Evaluation
 from core.performance.rules import Predikat
@@ -43,7 +42,7 @@ def _months(today: datetime.date) -> list[datetime.date]:
 
 
 def _context(request) -> dict:
-    today = today_local()
+    today = services.today_local()
     month = dashboard.month_parse(request.GET.get("bulan"), today)
     view = dashboard.leader_view(
         user=request.user,
@@ -82,7 +81,7 @@ def dashboard_live(request):
         opd_id=_id(request.GET.get("opd")),
         unit_id=_id(request.GET.get("unit")),
     )
-    month = dashboard.month_parse(request.GET.get("bulan"), today_local())
+    month = dashboard.month_parse(request.GET.get("bulan"), services.today_local())
     if request.GET.get("sejak", "") == dashboard.view_stamp(scope.people, month):
         return HttpResponse(status=204)
     return render(request, "activity/dashboard/_live.html", _context(request))
@@ -101,7 +100,7 @@ def dashboard_person(request, pk: int):
     scope = dashboard.leader_scope(user=request.user, unit_id=person.unit_id)
     if not scope.people.filter(pk=person.pk).exists():
         raise Http404
-    today = today_local()
+    today = services.today_local()
     month = dashboard.month_parse(request.GET.get("bulan"), today)
     last = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
     entries = list(

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from core.accounts.models import Role, User
+from core.activity.demo import ActivityDemoReport, activity_demo_seed
+from core.config.selectors import setting_get
 from core.demo.org import SCALES, org_generate
 from core.demo.pemda import DEMO_PEMDA
 from core.importing.report import ImportReport
@@ -215,6 +217,17 @@ def demo_performance_seed(pemda: Pemda) -> DemoSeedReport:
     return performance_demo_seed(year=year, rng=rng, personas=demo_persona_nips())
 
 
+def demo_activity_seed(pemda: Pemda) -> ActivityDemoReport | None:
+    """A year of attendance, daily activities, KPI and monthly indices (core.activity.demo)
+    for a Pemda that keeps the daily activity log (the Model Surabaya), inside its schema,
+    after its performance data; None for the others. Seeding again writes nothing."""
+    if not setting_get("performance.daily_activity_log", False, fresh=True):
+        return None
+    year = timezone.localdate(timezone=ZoneInfo(pemda.time_zone)).year
+    rng = random.Random(f"sinergi-demo-activity:{pemda.slug}:{year}")
+    return activity_demo_seed(year=year, rng=rng, personas=demo_persona_nips())
+
+
 def demo_pemda_seed(
     *,
     password: str,
@@ -265,6 +278,7 @@ def demo_pemda_seed(
                 password__startswith=UNUSABLE_PASSWORD_PREFIX
             ).update(password=password_hash)
             performance = demo_performance_seed(pemda)
+            activity = demo_activity_seed(pemda)
         if log is not None:
             employees = reports["employees"]
             log(
@@ -272,6 +286,7 @@ def demo_pemda_seed(
                 f"({employees.created} new, {employees.updated} changed), "
                 f"{reports['units'].total} units, {reports['positions'].total} positions"
                 + (f"; new: {performance}" if performance.skps else "")
+                + (f"; {activity}" if activity and activity.attendance else "")
             )
         seeded.append(pemda)
     return seeded

@@ -113,7 +113,11 @@ def test_true_and_false_filter_in_any_case(org, admin):
 # A file is uploaded as multipart/form-data (bukti dukung); a urlencoded form is refused there
 # too (tests/performance/test_api_actions.py).
 UPLOADS = {
-    ("post", "/api/v1/evaluations/{id}/evidence/"): ["application/json", "multipart/form-data"]
+    ("post", "/api/v1/evaluations/{id}/evidence/"): ["application/json", "multipart/form-data"],
+    # An activity logged with its evidence photo, or the photo added later
+    # (tests/activity/test_api.py).
+    ("post", "/api/v1/activities/"): ["application/json", "multipart/form-data"],
+    ("post", "/api/v1/activities/{id}/evidence/"): ["multipart/form-data"],
 }
 
 

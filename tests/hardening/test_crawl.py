@@ -333,6 +333,7 @@ def _still_logged_in(clients: dict[str, Client]) -> list[str]:
 
 
 def _pemda_values(pemda) -> Callable[[str, str], list[str]]:
+    from core.activity.models import Activity, Attendance, Holiday, Kpi, MonthlyIndex, Team
     from core.importing.engine import importers_all
     from core.importing.models import ImportJob
     from core.org.models import ActivityNorm, Employee, Position, Unit
@@ -361,6 +362,19 @@ def _pemda_values(pemda) -> Callable[[str, str], list[str]]:
             "evaluasi": ids(Evaluation.objects),
             "evaluations": ids(Evaluation.objects),
             "katalog": ids(RhkTemplate.objects),
+            # the daily log and KPI (core.activity)
+            "aktivitas": ids(Activity.objects),
+            "activities": ids(Activity.objects),
+            "kalender": ids(Holiday.objects),
+            "kpi": ids(Kpi.objects),
+            "kpis": ids(Kpi.objects),
+            "tim": ids(Team.objects),
+            "pegawai": [
+                str(Employee.objects.get(nip=nip).pk)
+                for nip in (personas.ANALIS, personas.STAF_DINKES)
+            ],
+            "attendance": ids(Attendance.objects),
+            "monthly-indices": ids(MonthlyIndex.objects),
         }
         # The analyst's SKP, RHK and IKI, and those of another SKP (the Kasubbid's).
         two = [personas.ANALIS, personas.KASUB]
@@ -371,6 +385,13 @@ def _pemda_values(pemda) -> Callable[[str, str], list[str]]:
             + [MISSING_ID],
             "evidence_pk": ids(Evidence.objects) + [MISSING_ID],
             "evidence_id": ids(Evidence.objects) + [MISSING_ID],  # the API's
+            "employee_pk": [
+                str(Employee.objects.get(nip=nip).pk)
+                for nip in (personas.ANALIS, personas.STAF_DINKES)
+            ]
+            + [MISSING_ID],
+            "employee": [str(Employee.objects.get(nip=personas.ANALIS).pk), MISSING_ID],
+            "day": [str(timezone.localdate()), "2026-13-01", "kemarin"],
             # an OPD, another, a unit that is no OPD
             "opd_pk": [
                 str(Unit.objects.get(code=code).pk) for code in ("BKPSDMD", "DINKES", "BKPSDMD.1.1")
@@ -542,6 +563,50 @@ def performance_records(gaps):
                 }
             ],
         )
+
+        # The daily log and KPI (rows written directly: the crawl needs ids of every kind,
+        # whatever today's calendar allows): a holiday, a day of attendance, a waiting and
+        # an approved entry of the analyst, a KPI of BKPSDMD with a month, a cross-OPD team,
+        # and the month's indices.
+        from core.activity.indices import month_recompute
+        from core.activity.models import Activity, Attendance, Holiday, Kpi, KpiPeriod, Team
+        from core.org.models import ActivityNorm
+
+        today = timezone.localdate()
+        analyst = Employee.objects.get(nip=ANALIS)
+        Holiday.objects.get_or_create(day=today.replace(month=8, day=17), name="HUT RI")
+        Attendance.objects.create(employee=analyst, day=today, status="present", hours_present=8)
+        norm = ActivityNorm.objects.create(
+            position=analyst.position,
+            name="Menyusun laporan",
+            output_unit="Laporan",
+            minutes_per_unit=30,
+        )
+        for state in ("pending", "approved"):
+            Activity.objects.create(
+                employee=analyst,
+                day=today,
+                norm=norm,
+                name=norm.name,
+                output_unit="Laporan",
+                minutes_per_unit=30,
+                quantity=2,
+                minutes=60,
+                state=state,
+                approver=analyst.atasan,
+                rhk=rhk,
+            )
+        kpi = Kpi.objects.create(
+            year=year, unit=bkpsdmd, name="Layanan tepat waktu", measure="%", annual_target=90
+        )
+        KpiPeriod.objects.create(kpi=kpi, period=f"{today:%Y-%m}", target=90, realisation=85)
+        team = Team.objects.create(name="Tim Reformasi Birokrasi", year=year)
+        team.members.add(analyst, Employee.objects.get(nip=STAF_DINKES))
+        Kpi.objects.create(
+            year=year, team=team, name="Indeks RB", measure="nilai", annual_target=80
+        )
+        kpi.rhk.add(rhk)
+        month_recompute(today)
     return gaps
 
 

@@ -22,16 +22,31 @@ CATALOGUE, OVERVIEW, CALIBRATION = "/kinerja/katalog/", "/kinerja/ikhtisar/", "/
 # The performance menu of each persona: their SKP and evaluations for whoever has an employee
 # record, their team for an atasan, a head of OPD or the Sekda, the catalogue for those who plan or
 # administer or lead, the overview and calibration for the admin, the leaders and the heads.
+# The daily log and KPI (core/activity/ui_*.py) in the same menu: KPI and the cross-OPD
+# teams for everyone; the log, its history and "my KPIs" for whoever has an employee
+# record; approvals for whoever appraises; the real-time view for leaders, the admin and
+# heads of OPD.
+KPI = {"/aktivitas/kpi/", "/aktivitas/kpi/tim/"}
+LOG = {"/aktivitas/", "/aktivitas/riwayat/", "/aktivitas/kpi/saya/"}
+APPROVALS = "/aktivitas/persetujuan/"
+REAL_TIME = "/aktivitas/pimpinan/"
 PERFORMANCE_PAGES = {
-    "admin": {CATALOGUE, OVERVIEW, CALIBRATION},
-    "mayor": {CATALOGUE, OVERVIEW, CALIBRATION},  # a leader without an employee record
+    "admin": {CATALOGUE, OVERVIEW, CALIBRATION, *KPI, REAL_TIME},
+    # a leader without an employee record
+    "mayor": {CATALOGUE, OVERVIEW, CALIBRATION, *KPI, REAL_TIME},
     "sekda": {MY_SKP, MY_TEAM, EVALUATIONS, CATALOGUE, OVERVIEW, CALIBRATION},
     "head": {MY_SKP, MY_TEAM, EVALUATIONS, CATALOGUE, OVERVIEW, CALIBRATION},
     "head_dinkes": {MY_SKP, MY_TEAM, EVALUATIONS, CATALOGUE, OVERVIEW, CALIBRATION},
-    "kabid": {MY_SKP, MY_TEAM, EVALUATIONS, CATALOGUE},
-    "kasub": {MY_SKP, MY_TEAM, EVALUATIONS, CATALOGUE},
+    "kabid": {MY_SKP, MY_TEAM, EVALUATIONS, CATALOGUE, APPROVALS},
+    "kasub": {MY_SKP, MY_TEAM, EVALUATIONS, CATALOGUE, APPROVALS},
     "employee": {MY_SKP, EVALUATIONS},
 }
+for _persona in ("sekda", "head", "head_dinkes"):
+    PERFORMANCE_PAGES[_persona] |= {*KPI, *LOG, APPROVALS, REAL_TIME}
+for _persona in ("kabid", "kasub", "employee"):
+    PERFORMANCE_PAGES[_persona] |= {*KPI, *LOG}
+# The admin's own: attendance and the work calendar (Administrasi).
+ACTIVITY_ADMIN_PAGES = {"/aktivitas/kehadiran/", "/aktivitas/kalender/"}
 
 
 def header(response) -> str:
@@ -185,7 +200,7 @@ def test_only_the_admin_has_the_import_and_change_history_menus(people, persona)
     links = menu_links(people[persona].get("/org/employees/"))
 
     if persona == "admin":
-        assert links == ORG_PAGES | ADMIN_PAGES | PERFORMANCE_PAGES[persona]
+        assert links == ORG_PAGES | ADMIN_PAGES | ACTIVITY_ADMIN_PAGES | PERFORMANCE_PAGES[persona]
     else:
         assert links == ORG_PAGES | PERFORMANCE_PAGES[persona]
 
@@ -214,6 +229,8 @@ def test_the_admins_menus_read_organisasi_and_administrasi_with_impor_and_riwaya
         "Administrasi": {
             "/import/": "Impor",
             "/audit/": "Riwayat perubahan",
+            "/aktivitas/kehadiran/": indonesian("Attendance"),
+            "/aktivitas/kalender/": indonesian("Work calendar"),
             "/tagihan/": "Tagihan",
             "/konfigurasi/": "Bagikan konfigurasi",
         },
@@ -221,6 +238,9 @@ def test_the_admins_menus_read_organisasi_and_administrasi_with_impor_and_riwaya
             CATALOGUE: indonesian("RHK catalogue"),
             OVERVIEW: indonesian("Overview"),
             CALIBRATION: indonesian("Calibration"),
+            REAL_TIME: indonesian("Real-time view"),
+            "/aktivitas/kpi/": indonesian("KPI (IKU)"),
+            "/aktivitas/kpi/tim/": indonesian("Cross-OPD teams"),
         },
     }
 

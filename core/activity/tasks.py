@@ -1,0 +1,45 @@
+"""Background work of the activity module."""
+
+from __future__ import annotations
+
+import datetime
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+from core.activity.indices import month_recompute
+
+# The whole Pemda's month: at most 30 s at Surabaya's size (README "Performance"); the
+# limits leave room for a busy database.
+SOFT_TIME_LIMIT = 600
+TIME_LIMIT = 900
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=3,
+    soft_time_limit=SOFT_TIME_LIMIT,
+    time_limit=TIME_LIMIT,
+)
+def activity_month_recompute_task(self, schema: str, day: str) -> int:
+    """Recompute the monthly indices of the month of ``day`` (ISO date) in the Pemda whose
+    schema is ``schema``; returns the rows written (0 for a Pemda that is gone or no longer
+    active). Queued by attendance changes (core.activity.attendance), once they commit.
+
+    Repeatable: the recompute rewrites the month from what is stored. A lost database
+    connection or a deadlock with another recompute of the same month is retried with
+    backoff."""
+    from tenants.lifecycle import PemdaStatus
+    from tenants.models import Pemda
+
+    # The shared tables are on every Pemda's search path, whichever schema the task is in.
+    pemda = Pemda.objects.filter(schema_name=schema, is_template=False).first()
+    if pemda is None or pemda.status != PemdaStatus.ACTIVE:
+        return 0
+    try:
+        with pemda, timezone.override(pemda.time_zone):
+            return month_recompute(datetime.date.fromisoformat(day))
+    except OperationalError as exc:
+        raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
