@@ -202,16 +202,18 @@ def today_local() -> datetime.date:
 # --- The month's recompute ------------------------------------------------------------------
 
 
-def month_recompute_enqueue(days: Iterable[datetime.date]) -> int:
-    """Queue the recompute of each month of ``days`` once the transaction commits (so the
-    worker sees the change); returns how many months were queued."""
+def month_recompute_enqueue(days: Iterable[datetime.date], employee_ids=None) -> int:
+    """Queue the recompute of each month of ``days`` (of ``employee_ids`` only, when given)
+    once the transaction commits (so the worker sees the change); returns how many months
+    were queued."""
     from core.activity.tasks import activity_month_recompute_task
 
     schema = connection.schema_name
     months = sorted({day.replace(day=1) for day in days})
+    ids = sorted(set(employee_ids)) if employee_ids is not None else None
     for month in months:
         transaction.on_commit(
-            lambda month=month: activity_month_recompute_task.delay(schema, month.isoformat())
+            lambda month=month: activity_month_recompute_task.delay(schema, month.isoformat(), ids)
         )
     return len(months)
 

@@ -35,7 +35,7 @@ from core.org.models import Employee, Unit
 from core.performance.models import Evaluation
 from core.performance.rules import EvaluationState, Predikat
 
-LATE_DAYS_DEFAULT = 3
+FIRST_YEAR = 2000
 TWO_PLACES = Decimal("0.01")
 
 
@@ -146,21 +146,9 @@ def _scope_opd(user) -> Unit | None:
     if user.role in WHOLE_PEMDA_ROLES:
         return None
     me = employee_of(user)
-    if me is None or me.unit is None:
-        raise PermissionDenied
+    if me is None or me.unit is None or me.unit.opd is None:
+        raise PermissionDenied  # fails closed: None would mean the whole Pemda
     return me.unit.opd
-
-
-def _late_cutoff(today: datetime.date, calendar) -> datetime.date:
-    """The last day whose entries, still waiting today, are late: ``late_approval_days``
-    working days back."""
-    days = int(setting_get("activity.late_approval_days", LATE_DAYS_DEFAULT))
-    day, counted = today, 0
-    while counted < days:
-        day -= datetime.timedelta(days=1)
-        if calendar.working(day):
-            counted += 1
-    return day
 
 
 @dataclass
@@ -254,10 +242,12 @@ def leader_view(*, user, month: datetime.date, opd_id=None, unit_id=None, today=
         if key in by_key and value:
             by_key[key].predikat[value] = n
 
-    calendar = calendar_current(month - datetime.timedelta(days=31), today)
-    cutoff = _late_cutoff(today, calendar)
+    # Late as the inbox and the home cards say it (services.Calendar.late_before_time).
+    cutoff = calendar_current(today - datetime.timedelta(days=62), today).late_before_time(today)
     for key, n in (
-        Activity.objects.filter(state=ActivityState.PENDING, day__lte=cutoff, employee__in=people)
+        Activity.objects.filter(
+            state=ActivityState.PENDING, created_at__lt=cutoff, employee__in=people
+        )
         .values_list(_through("employee", group))
         .annotate(n=Count("pk"))
         .order_by()
@@ -313,6 +303,9 @@ def month_parse(raw, today: datetime.date) -> datetime.date:
     """``?bulan=2026-05`` → its first day; this month when missing or malformed."""
     try:
         year, month = (int(part) for part in str(raw).split("-"))
-        return datetime.date(year, month, 1)
+        asked = datetime.date(year, month, 1)
     except (TypeError, ValueError):
         return month_first(today)
+    if not FIRST_YEAR <= year <= today.year + 1:  # "1-01" or "9999-12": no such month here
+        return month_first(today)
+    return asked

@@ -16,6 +16,7 @@ is flagged as withheld on a score that does not exist).
 from __future__ import annotations
 
 import datetime
+import zlib
 from collections import defaultdict
 from decimal import Decimal
 
@@ -74,18 +75,44 @@ def organisation_indices(period: str) -> dict[int, Decimal]:
     }
 
 
+def month_lock_key(first: datetime.date) -> int:
+    """The advisory lock of a month's rows (per schema: one Pemda's months never wait for
+    another's)."""
+    from django.db import connection
+
+    return zlib.crc32(f"activity-month:{connection.schema_name}:{first:%Y-%m}".encode())
+
+
+def month_lock(first: datetime.date, *, shared: bool) -> None:
+    """Until the end of the transaction: the log's writes (core.activity.rollup) hold a
+    month shared, the recompute holds it alone. A recompute reads the minutes and writes
+    them back later; a write in between would otherwise be overwritten (found in review)."""
+    from django.db import connection
+
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s)", [month_lock_key(first)])
+
+
 @transaction.atomic
-def month_recompute(day: datetime.date) -> int:
-    """Recompute the month of ``day`` for every active employee; returns the rows written."""
+def month_recompute(day: datetime.date, employee_ids=None) -> int:
+    """Recompute the month of ``day`` for every active employee (or those of
+    ``employee_ids``); returns the rows written. The log's writes of that month wait
+    meanwhile (``month_lock``)."""
     first = month_first(day)
     last = _month_last(first)
     period = f"{first:%Y-%m}"
     settings = _settings()
+    month_lock(first, shared=False)
+    people = Employee.objects.filter(is_active=True)
+    activities = Activity.objects.filter(day__range=(first, last))
+    if employee_ids is not None:
+        ids = sorted({int(pk) for pk in employee_ids})
+        people, activities = people.filter(pk__in=ids), activities.filter(employee_id__in=ids)
 
     minutes: dict[int, dict] = defaultdict(lambda: {"approved": {}, "pending": 0, "logged": 0})
     for employee_id, on, state, total in (
-        Activity.objects.filter(day__range=(first, last))
-        .exclude(state=ActivityState.REJECTED)
+        activities.exclude(state=ActivityState.REJECTED)
         .values_list("employee_id", "day", "state")
         .annotate(total=Sum("minutes"))
         .order_by()
@@ -111,7 +138,8 @@ def month_recompute(day: datetime.date) -> int:
     iko = organisation_indices(period)
 
     rows = []
-    for employee_id, unit_id, opd_id in Employee.objects.filter(is_active=True).values_list(
+    # In id order, as the log's writes upsert (core.activity.rollup): no deadlock.
+    for employee_id, unit_id, opd_id in people.order_by("pk").values_list(
         "pk", "unit_id", "unit__opd_id"
     ):
         mine = minutes.get(employee_id, {"approved": {}, "pending": 0, "logged": 0})

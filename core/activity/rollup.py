@@ -35,6 +35,10 @@ def minutes_moved(moves: Iterable[tuple[int, date, int, int, int]]) -> None:
     totals = {key: value for key, value in totals.items() if any(value)}
     if not totals:
         return
+    from core.activity.indices import month_lock
+
+    for month in sorted({month for _employee, month in totals}):
+        month_lock(month, shared=True)  # a recompute of the month is not halfway
     # New rows start from the deltas (never below 0); existing rows add them. The deltas
     # travel in a second VALUES list, since EXCLUDED holds the clamped ones.
     rows, params = [], []

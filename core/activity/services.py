@@ -49,6 +49,7 @@ QUANTITY_MAX = Decimal("9999999.99")
 OUTPUT_MAX = 500
 REASON_MAX = 500
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_TAIL_BYTES = 1024  # where a file's end marker is looked for
 BULK_MAX = 500  # entries decided in one request
 FAVOURITES_MAX = 30
 REPEAT_LOOKBACK_DAYS = 31  # "repeat yesterday" looks this far back for the last day logged
@@ -158,7 +159,9 @@ def _quantity(value) -> Decimal:
         number = None
     if number is None or not number.is_finite():
         raise ActivityError(_("The quantity must be a number."))
-    if number > QUANTITY_MAX:  # before rounding: 1e400 cannot be rounded to cents
+    if number <= 0:  # before rounding, as "too large" is: -1e30 cannot be rounded to cents
+        raise ActivityError(_("The quantity must be more than 0."))
+    if number > QUANTITY_MAX:
         raise ActivityError(_("The quantity is too large."))
     # As stored (two places), then checked: 0.004 is 0.00, and 9,999,999.995 is too large.
     number = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -247,13 +250,23 @@ def _photo(upload) -> tuple[str, str]:
             _("The file is larger than %(n)s MB.") % {"n": PHOTO_MAX_BYTES // (1024 * 1024)}
         )
     upload.seek(0)
-    head = upload.read(8)
+    head = upload.read(16)
+    upload.seek(max(upload.size - PHOTO_TAIL_BYTES, 0))
+    tail = upload.read(PHOTO_TAIL_BYTES)
     upload.seek(0)
     kinds = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png", b"%PDF-": "pdf"}
     kind = next((k for prefix, k in kinds.items() if head.startswith(prefix)), None)
+    # Its end too, not only its first bytes (found in review: "\xff\xd8\xff<html>…" named
+    # .jpg passed): a JPEG ends with its end-of-image marker, a PNG with its IEND chunk
+    # after an IHDR first, a PDF with %%EOF.
+    ends = {
+        "jpg": b"\xff\xd9" in tail,
+        "png": head[12:16] == b"IHDR" and b"IEND" in tail,
+        "pdf": b"%%EOF" in tail,
+    }
     name = (upload.name or "").lower()
     expected = {"jpg": (".jpg", ".jpeg"), "png": (".png",), "pdf": (".pdf",)}
-    if kind is None or not name.endswith(expected[kind]):
+    if kind is None or not ends[kind] or not name.endswith(expected[kind]):
         raise ActivityError(
             _("Evidence must be a real JPG, PNG or PDF file; %(name)s is not one.")
             % {"name": (upload.name or "")[:100]}
@@ -592,6 +605,13 @@ def activities_decide(*, by, ids: Iterable, approve: bool, reason: str = "") -> 
     )
     rollup.minutes_moved(
         [rollup.decided(owner, day, minutes, state) for _pk, owner, day, minutes in waiting]
+    )
+    # The owners' IKI, score and pay flag follow, from the worker (their months only).
+    from core.activity.attendance import month_recompute_enqueue
+
+    month_recompute_enqueue(
+        [day for _pk, _owner, day, _minutes in waiting],
+        employee_ids=[owner for _pk, owner, _day, _minutes in waiting],
     )
     audit_record(
         action=ACTIVITY_APPROVE if approve else ACTIVITY_REJECT,

@@ -23,10 +23,12 @@ TIME_LIMIT = 900
     soft_time_limit=SOFT_TIME_LIMIT,
     time_limit=TIME_LIMIT,
 )
-def activity_month_recompute_task(self, schema: str, day: str) -> int:
+def activity_month_recompute_task(self, schema: str, day: str, employee_ids=None) -> int:
     """Recompute the monthly indices of the month of ``day`` (ISO date) in the Pemda whose
     schema is ``schema``; returns the rows written (0 for a Pemda that is gone or no longer
-    active). Queued by attendance changes (core.activity.attendance), once they commit.
+    active); only ``employee_ids`` when given. Queued by attendance changes
+    (core.activity.attendance) and by decisions on entries (their owners' months: the IKI,
+    the score and the pay flag follow each approval), once they commit.
 
     Repeatable: the recompute rewrites the month from what is stored. A lost database
     connection or a deadlock with another recompute of the same month is retried with
@@ -40,6 +42,6 @@ def activity_month_recompute_task(self, schema: str, day: str) -> int:
         return 0
     try:
         with pemda, timezone.override(pemda.time_zone):
-            return month_recompute(datetime.date.fromisoformat(day))
+            return month_recompute(datetime.date.fromisoformat(day), employee_ids)
     except OperationalError as exc:
         raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc

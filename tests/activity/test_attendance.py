@@ -43,7 +43,9 @@ def queued(monkeypatch):
     """The recomputes queued (schema, month), as the worker would receive them."""
     sent = []
     monkeypatch.setattr(
-        activity_month_recompute_task, "delay", lambda schema, day: sent.append((schema, day))
+        activity_month_recompute_task,
+        "delay",
+        lambda schema, day, employee_ids=None: sent.append((schema, day)),
     )
     return sent
 

@@ -162,3 +162,16 @@ def test_minutes_move_between_logged_waiting_and_approved_as_entries_are_decided
         rollup.minutes_moved([(analyst.pk, TODAY, -500, 0, -500)])  # never below zero
         row.refresh_from_db()
         assert (row.logged_minutes, row.pending_minutes) == (0, 0)
+
+
+@pytest.mark.parametrize("raw", ["1-01", "9999-12", "0-0", "2026-99"])
+def test_a_month_out_of_range_falls_back_to_this_month(org, people, raw):
+    for url in (PAGE, LIVE):
+        assert people["mayor"].get(url, {"bulan": raw}).status_code in (200, 204)
+
+
+def test_a_head_whose_unit_has_no_opd_sees_nothing_rather_than_everything(org, people):
+    with org:
+        head = Employee.objects.get(nip="197205151995032002")  # KABAN
+        Unit.objects.filter(pk=head.unit_id).update(opd=None)
+    assert people["head"].get(PAGE).status_code == 403

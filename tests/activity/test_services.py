@@ -19,7 +19,12 @@ pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 5, 20)  # a Wednesday
 YESTERDAY = date(2026, 5, 19)
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = (  # a real 1×1 PNG: signature, IHDR, IDAT, IEND
+    b"\x89PNG\r\n\x1a\n"
+    b"\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -409,3 +414,12 @@ def test_a_decision_is_one_audit_event_naming_its_entries(org):
         event = AuditEvent.objects.get(action="activity.activity.reject")
         assert event.reason == "Bukti kurang"
         assert sorted(event.after["ids"]) == sorted(e.pk for e in entries)
+
+
+def test_a_file_that_only_starts_like_a_photo_is_refused(org, english):
+    with org:
+        present(ANALIS, YESTERDAY)
+        fake = SimpleUploadedFile("foto.jpg", b"\xff\xd8\xff<html><script>alert(1)</script>")
+        with pytest.raises(services.ActivityError, match="not one"):
+            log(evidence=fake)
+        assert not Activity.objects.exists()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -38,7 +38,7 @@ from core.org.api.serializers import CodeChoiceField, TextField, TrueFalseField,
 from core.performance.api.serializers import ID_SCHEMA, FormIdField, IdField, UploadField
 
 DAY_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-MONTH_PATTERN = "^[0-9]{4}-(0[1-9]|1[0-2])$"
+MONTH_PATTERN = "^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$"  # 1900–2999, as the years
 TWO_PLACES = Decimal("0.01")
 QUANTITY_SCHEMA = {
     "type": "number",
@@ -105,9 +105,10 @@ class QuantityField(serializers.Field):
             raise serializers.ValidationError(
                 _("Must be a number, without quotes; got %(value)s.") % {"value": _shown(data)}
             )
-        return Decimal(repr(data) if isinstance(data, float) else data).quantize(
-            TWO_PLACES, rounding=ROUND_HALF_UP
-        )
+        number = Decimal(repr(data) if isinstance(data, float) else data)
+        if not number.is_finite():
+            raise serializers.ValidationError(_("The quantity must be a number."))
+        return number  # rounded (and refused when too large) by the service's own rule
 
     def to_representation(self, value):
         return _number(value)

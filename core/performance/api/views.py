@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -178,9 +179,10 @@ class PerformanceViewSet(viewsets.GenericViewSet):
     def get_object(self):
         """The object if the user may see it (404 otherwise); whether they may change it is
         the service's to say (403)."""
-        obj, _access = object_get_for_user(
-            self.scoped(), self.request.user, self.kwargs[self.lookup_field]
-        )
+        pk = self.kwargs.get(self.lookup_field)
+        if pk is None:  # an action addressed otherwise (OPTIONS asks DRF's metadata here)
+            raise Http404
+        obj, _access = object_get_for_user(self.scoped(), self.request.user, pk)
         return obj
 
     def parsed(self, serializer_class, **kwargs) -> dict:
