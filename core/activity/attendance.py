@@ -180,6 +180,8 @@ def attendance_refusal(
     would contradict the status)."""
     if day > today:
         return _("Attendance is recorded for today or earlier.")
+    if day.year < today.year - 1:  # "1722-10-01" would recompute a month of 1722 (Schemathesis)
+        return _("Attendance is recorded for this year and last year only.")
     if hours and status not in rules.LOGGING_STATUSES:
         return _(
             "Hours present are recorded only for a day present or on duty travel; leave "
@@ -298,8 +300,9 @@ def attendance_day_set(
     if not may_record_attendance(by):
         raise PermissionDenied(_("Only the BKPSDMD admin records attendance."))
     today = today or today_local()
-    if day > today:
-        raise ActivityError(_("Attendance is recorded for today or earlier."))
+    refused = attendance_refusal(day=day, today=today, status=None, hours=None)
+    if refused:
+        raise ActivityError(refused)
     ids = sorted({int(pk) for pk in entries})
     employees = {
         employee.pk: employee

@@ -181,7 +181,7 @@ class AttendanceImporter(Importer):
                     )
                 else:
                     seen[key] = record["_row"]
-            if day is not None and day > today:
+            if day is not None and (day > today or day.year < today.year - 1):
                 refused = attendance_refusal(day=day, today=today, status=None, hours=None)
                 self.reject(report, record, "day", refused)
             self._hours_check(record, report)

@@ -573,3 +573,20 @@ def test_the_page_runs_the_same_queries_for_3_or_40_people(people, org):
         response = client.get(page(unit="DINKES"))
     assert len(response.context["rows"]) == 40
     assert len(many) == len(few), [q["sql"][:80] for q in many]
+
+
+def test_a_day_of_a_year_long_gone_is_refused_and_recomputes_nothing(org, queued, english):
+    """Schemathesis recorded a day of 1722, and the worker then computed a month of 1722
+    for everyone."""
+    from core.activity.attendance import attendance_day_set
+
+    with org:
+        analyst = Employee.objects.get(nip=ANALIS)
+        with pytest.raises(services.ActivityError, match="this year and last year"):
+            attendance_day_set(
+                by=User.objects.get(username="admin"),
+                day=datetime.date(1722, 10, 1),
+                entries={analyst.pk: ("present", "8")},
+            )
+        assert not Attendance.objects.filter(day__year=1722).exists()
+        assert queued == []
