@@ -574,7 +574,9 @@ def performance_records(gaps):
 
         today = timezone.localdate()
         analyst = Employee.objects.get(nip=ANALIS)
-        Holiday.objects.get_or_create(day=today.replace(month=8, day=17), name="HUT RI")
+        Holiday.objects.get_or_create(
+            day=today.replace(month=8, day=17), defaults={"name": "HUT RI"}
+        )
         Attendance.objects.create(employee=analyst, day=today, status="present", hours_present=8)
         norm = ActivityNorm.objects.create(
             position=analyst.position,
