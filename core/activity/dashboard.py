@@ -32,8 +32,9 @@ from core.activity.models import Activity, ActivityState, MonthlyIndex
 from core.config.selectors import setting_get
 from core.org.access import WHOLE_PEMDA_ROLES, employee_of
 from core.org.models import Employee, Unit
+from core.performance.calibration import RATED_STATES
 from core.performance.models import Evaluation
-from core.performance.rules import EvaluationState, Predikat
+from core.performance.rules import Predikat
 
 FIRST_YEAR = 2000
 TWO_PLACES = Decimal("0.01")
@@ -41,9 +42,6 @@ TWO_PLACES = Decimal("0.01")
 
 def _pct(value: Decimal) -> Decimal:
     return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
-
-
-RATED = (EvaluationState.EVALUATED, EvaluationState.FINAL)
 
 
 @dataclass
@@ -234,7 +232,7 @@ def leader_view(*, user, month: datetime.date, opd_id=None, unit_id=None, today=
 
     period = f"{month:%Y-%m}"
     for key, value, n in (
-        Evaluation.objects.filter(period=period, state__in=RATED, skp__employee__in=people)
+        Evaluation.objects.filter(period=period, state__in=RATED_STATES, skp__employee__in=people)
         .values_list(_through("skp__employee", group), "predikat")
         .annotate(n=Count("pk"))
         .order_by()

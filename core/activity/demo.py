@@ -100,8 +100,8 @@ from core.config.selectors import setting_get
 from core.demo.org import EFFECTIVE_MINUTES, NORMS
 from core.org.models import ActivityNorm, Employee, Position, Unit
 from core.org.ranks import JenisJabatan, Jenjang
+from core.performance.calibration import RATED_STATES
 from core.performance.models import Evaluation, Rhk
-from core.performance.rules import EvaluationState
 
 CHUNK = 200  # people whose rows are built and written together
 BATCH = 2000  # rows per INSERT
@@ -914,9 +914,9 @@ class _Seed:
             days = [d for d in self.days if d.month == month]
             iko = organisation_indices(period)
             behaviour = dict(
-                Evaluation.objects.filter(
-                    period=period, state__in=(EvaluationState.EVALUATED, EvaluationState.FINAL)
-                ).values_list("skp__employee_id", "perilaku")
+                Evaluation.objects.filter(period=period, state__in=RATED_STATES).values_list(
+                    "skp__employee_id", "perilaku"
+                )
             )
             for person in new:
                 rng = self._rng("month", person.nip, month)

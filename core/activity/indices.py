@@ -27,8 +27,8 @@ from core.activity import rules
 from core.activity.models import Activity, ActivityState, Attendance, KpiPeriod, MonthlyIndex
 from core.config.selectors import setting_get
 from core.org.models import Employee
+from core.performance.calibration import RATED_STATES
 from core.performance.models import Evaluation
-from core.performance.rules import EvaluationState
 
 BATCH = 2000
 DEFAULT_BEHAVIOUR_SCORES = {"DI_ATAS": 100, "SESUAI": 85, "DI_BAWAH": 60}
@@ -132,7 +132,7 @@ def month_recompute(day: datetime.date, employee_ids=None) -> int:
     behaviour = dict(
         Evaluation.objects.filter(
             period=period,
-            state__in=(EvaluationState.EVALUATED, EvaluationState.FINAL),
+            state__in=RATED_STATES,
         ).values_list("skp__employee_id", "perilaku")
     )
     iko = organisation_indices(period)

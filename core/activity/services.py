@@ -181,9 +181,9 @@ def _day(value) -> date:
         raise ActivityError(_("Give the date as YYYY-MM-DD.")) from None
 
 
-def _minutes(norm: ActivityNorm, quantity: Decimal) -> int:
-    total = (quantity * norm.minutes_per_unit).to_integral_value(rounding=ROUND_HALF_UP)
-    return int(total)
+def _minutes(minutes_per_unit: int, quantity: Decimal) -> int:
+    """An entry's minutes: its quantity × the norma waktu it was logged with, to the minute."""
+    return int((quantity * minutes_per_unit).to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def _logged_minutes(employee_id: int, day: date, *, excluding: int | None = None) -> int:
@@ -292,7 +292,7 @@ def activity_log(*, by, day, norm, quantity, output="", rhk=None, evidence=None)
     day = _day(day)
     norm = _norm_for(me, norm)
     quantity = _quantity(quantity)
-    minutes = _minutes(norm, quantity)
+    minutes = _minutes(norm.minutes_per_unit, quantity)
     output = _text(output, OUTPUT_MAX, _("The output"))
     rhk = _rhk_for(me, day, rhk)
     # One writer per person and day: two tabs cannot both pass the day's cap.
@@ -344,7 +344,7 @@ def activity_update(
     old one is deleted once the change is committed)."""
     locked = _own_pending(by, entry)
     quantity = _quantity(quantity)
-    minutes = int((quantity * locked.minutes_per_unit).to_integral_value(rounding=ROUND_HALF_UP))
+    minutes = _minutes(locked.minutes_per_unit, quantity)
     list(Employee.objects.select_for_update().filter(pk=locked.employee_id).values_list("pk"))
     _refusal_check(locked.employee, locked.day, minutes, excluding=locked.pk)
     changes = {
@@ -493,7 +493,7 @@ def activities_repeat(*, by, day, ids: Iterable | None = None) -> list[Activity]
         if norm is None:
             refusals.append((source.name, _("This activity is no longer in the catalogue.")))
             continue
-        minutes = _minutes(norm, source.quantity)
+        minutes = _minutes(norm.minutes_per_unit, source.quantity)
         refusal = rules.activity_refusal(
             day,
             today,

@@ -241,7 +241,7 @@ def test_a_favourite_is_toggled_and_limited(org, english):
         assert Favourite.objects.count() == services.FAVOURITES_MAX - 1
 
 
-def test_repeat_copies_the_last_day_with_entries_without_the_rejected(org):
+def test_repeat_copies_the_last_day_with_entries_without_the_rejected(org, english):
     with org:
         skp = Skp.objects.create(employee=Employee.objects.get(nip=ANALIS), year=2026)
         rhk = Rhk.objects.create(skp=skp, kind="utama", text="Analisis jabatan")
