@@ -326,6 +326,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "args": ["org.refresh_all"],
     },
+    # Every Pemda, hourly: this month's and last month's activity indices recomputed from
+    # what is stored (KPI realisations and rated perilaku reach them; core.activity.jobs).
+    "activity-indices-refresh": {
+        "task": "tenants.tasks.pemda_dispatch_task",
+        "schedule": 3600.0,
+        "args": ["activity.indices_refresh"],
+    },
     # The database broker keeps every delivered message; delete those days old.
     "broker-messages-prune": {
         "task": "tenants.tasks.broker_messages_prune_task",

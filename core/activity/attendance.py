@@ -6,7 +6,7 @@ pass. One record per employee and day (core.activity.models.Attendance).
 Attendance changes the cap of the days it covers (core.activity.rules.day_cap): minutes
 approved before a correction may now exceed it, which the month's recompute caps again
 (core.activity.indices.month_recompute). Every write here therefore queues the recompute
-of the months it touched once it commits (``month_recompute_enqueue``).
+of the months it touched once it commits (``indices.month_recompute_enqueue``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 
 from core.activity import rules
 from core.activity.audit import ATTENDANCE_SET
+from core.activity.indices import month_recompute_enqueue
 from core.activity.models import Attendance, AttendanceSource
 from core.activity.rules import AttendanceStatus
 from core.activity.services import ActivityError, may_record_attendance
@@ -199,25 +200,6 @@ def today_local() -> datetime.date:
         with timezone.override(zone):
             return services.today_local()
     return services.today_local()
-
-
-# --- The month's recompute ------------------------------------------------------------------
-
-
-def month_recompute_enqueue(days: Iterable[datetime.date], employee_ids=None) -> int:
-    """Queue the recompute of each month of ``days`` (of ``employee_ids`` only, when given)
-    once the transaction commits (so the worker sees the change); returns how many months
-    were queued."""
-    from core.activity.tasks import activity_month_recompute_task
-
-    schema = connection.schema_name
-    months = sorted({day.replace(day=1) for day in days})
-    ids = sorted(set(employee_ids)) if employee_ids is not None else None
-    for month in months:
-        transaction.on_commit(
-            lambda month=month: activity_month_recompute_task.delay(schema, month.isoformat(), ids)
-        )
-    return len(months)
 
 
 # --- A unit's day, for the admin ------------------------------------------------------------

@@ -9,7 +9,9 @@ Reads only, a fixed number of queries whatever the size of the level shown:
   approval shows at the next poll; the IKI and the final score are the worker's
   (core.activity.indices.month_recompute);
 - capacity is the people × the monthly target minutes;
-- achievement is the unit's IKO (its KPIs' achievements in the month) and the mean IKI;
+- achievement is the unit's IKO (its KPIs' achievements in the month; a person's: every
+  KPI crediting them), the mean IKI and the mean RHK realisation against target
+  (``rules.rhk_achievement``, the worker's);
 - ratings are the predikat of the month's rated evaluations (core.performance);
 - late approvals are entries still waiting after ``activity.late_approval_days`` working
   days.
@@ -22,8 +24,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from core.accounts.models import Role
 from core.activity import rules
@@ -59,6 +63,8 @@ class Row:
     iki_sum: Decimal = Decimal(0)
     iki_count: int = 0
     iko: Decimal | None = None
+    rhk_sum: Decimal = Decimal(0)
+    rhk_count: int = 0
     withheld: int = 0
     late: int = 0
     predikat: dict[str, int] = field(default_factory=dict)
@@ -76,8 +82,34 @@ class Row:
         return _pct(self.iki_sum / self.iki_count) if self.iki_count else None
 
     @property
+    def rhk(self) -> Decimal | None:
+        """The mean RHK realisation against target of the people with one."""
+        return _pct(self.rhk_sum / self.rhk_count) if self.rhk_count else None
+
+    @property
     def rated(self) -> int:
         return sum(self.predikat.values())
+
+    def shown(self, numbers) -> dict:
+        """The row's figures as the table shows them (``core.ui.numbers.Numbers``: one
+        lookup of the separators for the whole table, not one per figure)."""
+        workload, iki, iko, rhk = self.workload, self.iki, self.iko, self.rhk
+        return {
+            "key": self.key,
+            "label": self.label,
+            "code": self.code,
+            "depth": min(self.depth, 5),
+            "people": numbers.whole(self.people),
+            "approved": numbers.whole(self.approved),
+            "pending": numbers.whole(self.pending),
+            "workload": f"{numbers.fixed(workload)} %" if workload is not None else "—",
+            "iki": numbers.fixed(iki) if iki is not None else "—",
+            "iko": numbers.fixed(iko) if iko is not None else "—",
+            "rhk": f"{numbers.fixed(rhk)} %" if rhk is not None else "—",
+            "late": numbers.whole(self.late),
+            "is_late": bool(self.late),
+            "rated": numbers.whole(self.rated),
+        }
 
     def as_json(self) -> dict:
         return {
@@ -91,6 +123,7 @@ class Row:
             "workload": float(self.workload) if self.workload is not None else None,
             "iki": float(self.iki) if self.iki is not None else None,
             "iko": float(self.iko) if self.iko is not None else None,
+            "rhk": float(self.rhk) if self.rhk is not None else None,
             "withheld": self.withheld,
             "late": self.late,
             "predikat": [self.predikat.get(value, 0) for value in Predikat.values],
@@ -117,6 +150,8 @@ class View:
             total.capacity += row.capacity
             total.iki_sum += row.iki_sum
             total.iki_count += row.iki_count
+            total.rhk_sum += row.rhk_sum
+            total.rhk_count += row.rhk_count
             total.withheld += row.withheld
             total.late += row.late
             for value, n in row.predikat.items():
@@ -128,6 +163,7 @@ class View:
             "labels": [row.label for row in self.rows],
             "rows": [row.as_json() for row in self.rows],
             "predikat": [str(label) for label in Predikat.labels],
+            "rhk_label": str(_("RHK realisation")),
         }
 
 
@@ -182,9 +218,44 @@ def leader_scope(*, user, opd_id=None, unit_id=None) -> Scope:
     return Scope("pemda", people, "unit__opd_id", None, None)
 
 
-def _through(prefix: str, group: str) -> str:
-    """The group field reached from another model through ``prefix`` (its employee)."""
-    return f"{prefix}_id" if group == "pk" else f"{prefix}__{group}"
+def _stored(scope: Scope) -> tuple[dict, str]:
+    """The filter and the group field of the rows that record the unit and OPD they were
+    written in (MonthlyIndex, rated Evaluation): an OPD's or the Pemda's month reads them
+    through their own indexes instead of joining every employee of the scope."""
+    if scope.level == "pemda":
+        return {}, "opd_id"
+    if scope.level == "opd":
+        return {"opd_id": scope.opd.pk}, "unit_id"
+    return {}, ""  # a unit's people: few, read through their ids
+
+
+def _late(scope: Scope, cutoff) -> QuerySet:
+    """Per row, the entries of the scope's people still waiting since before ``cutoff``:
+    one count per person through the index of waiting entries, summed per row."""
+    waiting = (
+        Activity.objects.filter(
+            employee_id=OuterRef("pk"), state=ActivityState.PENDING, created_at__lt=cutoff
+        )
+        .order_by()
+        .values("employee_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return (
+        scope.people.annotate(late=Coalesce(Subquery(waiting), 0))
+        .values_list(scope.group)
+        .annotate(n=Sum("late"))
+        .order_by()
+    )
+
+
+def _months_of(scope: Scope, month: datetime.date) -> tuple[QuerySet, str]:
+    """The scope's month rows (MonthlyIndex), with the field the view's rows group by."""
+    stored, group = _stored(scope)
+    rows = MonthlyIndex.objects.filter(month=month, **stored)
+    if not group:
+        return rows.filter(employee__in=scope.people), "employee_id"
+    return rows, group
 
 
 def leader_view(*, user, month: datetime.date, opd_id=None, unit_id=None, today=None) -> View:
@@ -211,15 +282,18 @@ def leader_view(*, user, month: datetime.date, opd_id=None, unit_id=None, today=
             by_key[key].people = n
             by_key[key].capacity = n * target
 
-    for key, logged, approved, pending, iki_sum, iki_count, withheld in (
-        MonthlyIndex.objects.filter(month=month, employee__in=people)
-        .values_list(_through("employee", group))
+    months, month_group = _months_of(scope, month)
+    for key, logged, approved, pending, iki_sum, iki_count, rhk_sum, rhk_count, iko, withheld in (
+        months.values_list(month_group)
         .annotate(
             logged=Sum("logged_minutes"),
             approved=Sum("approved_minutes"),
             pending=Sum("pending_minutes"),
             iki_sum=Sum("iki"),
             iki_count=Count("iki"),
+            rhk_sum=Sum("rhk"),
+            rhk_count=Count("rhk"),
+            iko=Max("iko"),  # a person's own (one row): the KPIs crediting them
             withheld=Count("pk", filter=Q(pay_withheld=True)),
         )
         .order_by()
@@ -229,33 +303,32 @@ def leader_view(*, user, month: datetime.date, opd_id=None, unit_id=None, today=
             continue
         row.logged, row.approved, row.pending = logged or 0, approved or 0, pending or 0
         row.iki_sum, row.iki_count, row.withheld = iki_sum or Decimal(0), iki_count, withheld
+        row.rhk_sum, row.rhk_count = rhk_sum or Decimal(0), rhk_count
+        if level == "unit":
+            row.iko = iko
 
-    period = f"{month:%Y-%m}"
+    # Ratings grouped by the unit and OPD they were given in (recorded on the evaluation).
+    stored, rated_group = _stored(scope)
+    rated = Evaluation.objects.filter(period=f"{month:%Y-%m}", state__in=RATED_STATES, **stored)
+    if not rated_group:
+        rated, rated_group = rated.filter(skp__employee__in=people), "skp__employee_id"
     for key, value, n in (
-        Evaluation.objects.filter(period=period, state__in=RATED_STATES, skp__employee__in=people)
-        .values_list(_through("skp__employee", group), "predikat")
-        .annotate(n=Count("pk"))
-        .order_by()
+        # COUNT(*): no column outside the index (evaluation_period_opd_rated)
+        rated.values_list(rated_group, "predikat").annotate(n=Count("*")).order_by()
     ):
         if key in by_key and value:
             by_key[key].predikat[value] = n
 
     # Late as the inbox and the home cards say it (services.Calendar.late_before_time).
     cutoff = calendar_current(today - datetime.timedelta(days=62), today).late_before_time(today)
-    for key, n in (
-        Activity.objects.filter(
-            state=ActivityState.PENDING, created_at__lt=cutoff, employee__in=people
-        )
-        .values_list(_through("employee", group))
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
+    for key, n in _late(scope, cutoff):
         if key in by_key:
-            by_key[key].late = n
+            by_key[key].late = n or 0
 
-    iko = organisation_indices(period)
-    for row in rows:
-        row.iko = iko.get(unit.pk, iko.get(unit.opd_id)) if unit is not None else iko.get(row.key)
+    if level != "unit":  # a unit's or an OPD's own KPIs
+        iko = organisation_indices(f"{month:%Y-%m}")
+        for row in rows:
+            row.iko = iko.get(row.key)
 
     return View(
         level=level,
@@ -263,16 +336,15 @@ def leader_view(*, user, month: datetime.date, opd_id=None, unit_id=None, today=
         rows=rows,
         opd=opd,
         unit=unit,
-        stamp=view_stamp(people, month),
+        stamp=view_stamp(scope, month),
     )
 
 
-def view_stamp(people, month: datetime.date) -> str:
-    """What changes when an entry of these people in ``month`` is logged or decided: their
+def view_stamp(scope: Scope, month: datetime.date) -> str:
+    """What changes when an entry of the scope in ``month`` is logged or decided: its
     month rows' last change (one indexed aggregate over one row per person)."""
-    last = MonthlyIndex.objects.filter(month=month, employee__in=people).aggregate(
-        last=Max("computed_at")
-    )["last"]
+    months, _group = _months_of(scope, month)
+    last = months.aggregate(last=Max("computed_at"))["last"]
     return last.isoformat() if last else ""
 
 

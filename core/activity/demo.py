@@ -78,7 +78,8 @@ from core.activity.indices import (
     DEFAULT_BEHAVIOUR_SCORES,
     month_first,
     month_recompute,
-    organisation_indices,
+    person_indices,
+    rhk_realisations,
 )
 from core.activity.models import (
     Activity,
@@ -912,7 +913,8 @@ class _Seed:
             first = datetime.date(self.year, month, 1)
             period = f"{first:%Y-%m}"
             days = [d for d in self.days if d.month == month]
-            iko = organisation_indices(period)
+            iko = person_indices(period, [person.id for person in new])
+            realised = rhk_realisations(first, [person.id for person in new])
             behaviour = dict(
                 Evaluation.objects.filter(period=period, state__in=RATED_STATES).values_list(
                     "skp__employee_id", "perilaku"
@@ -944,7 +946,8 @@ class _Seed:
                         counted_minutes=approved,
                         target_minutes=target,
                         iki=iki,
-                        iko=iko.get(person.unit_id, iko.get(person.opd_id)),
+                        iko=iko.get(person.id),
+                        rhk=rules.rhk_achievement(realised.get(person.id, ())),
                         behaviour=score_b,
                         score=score,
                         pay_withheld=score is not None and rules.pay_withheld(score, minimum),

@@ -27,10 +27,10 @@ from core.activity.attendance import (
     clock_parse,
     hours_between,
     hours_parse,
-    month_recompute_enqueue,
     status_parse,
     today_local,
 )
+from core.activity.indices import month_recompute_enqueue
 from core.activity.models import Attendance, AttendanceSource
 from core.activity.services import ActivityError
 from core.importing import columns as cells

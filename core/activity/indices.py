@@ -3,11 +3,14 @@
 1. each employee's approved and pending minutes per day of the month (one grouped query);
 2. each day's cap from its attendance (one query) through ``rules.day_cap``;
 3. the IKI against the monthly target (``abk.effective_minutes`` ÷ 12);
-4. each OPD's IKO from its KPIs' achievements in the month (one query);
-5. the behaviour score from the month's rated evaluation (perilaku), by the tenant's table
+4. each person's IKO from the achievements in the month of the KPIs that credit them: their
+   OPD's, their units', their teams' (three queries);
+5. each person's RHK realisation against target (``rules.rhk_achievement``) from the
+   realisations reported in the evaluation of the period covering the month (one query);
+6. the behaviour score from the month's rated evaluation (perilaku), by the tenant's table
    ``activity.behaviour_scores``; the final score by the tenant's weights (80 : 20 in the
    Model Surabaya) and whether the performance pay is withheld below the minimum;
-6. every row written in one upsert per batch.
+7. every row written in one upsert per batch.
 
 A month without a rated perilaku has no final score yet (the IKI stands alone, and no pay
 is flagged as withheld on a score that does not exist).
@@ -18,17 +21,29 @@ from __future__ import annotations
 import datetime
 import zlib
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
 
 from core.activity import rules
-from core.activity.models import Activity, ActivityState, Attendance, KpiPeriod, MonthlyIndex
+from core.activity.models import (
+    Activity,
+    ActivityState,
+    Attendance,
+    KpiDirection,
+    KpiPeriod,
+    MonthlyIndex,
+    Team,
+)
+from core.config.periods import Period, PeriodKind
 from core.config.selectors import setting_get
-from core.org.models import Employee
+from core.org.models import Employee, Unit
 from core.performance.calibration import RATED_STATES
-from core.performance.models import Evaluation
+from core.performance.models import Evaluation, Realisation
+from core.performance.rules import Approach
 
 BATCH = 2000
 DEFAULT_BEHAVIOUR_SCORES = {"DI_ATAS": 100, "SESUAI": 85, "DI_BAWAH": 60}
@@ -57,22 +72,142 @@ def _settings() -> dict:
     }
 
 
-def organisation_indices(period: str) -> dict[int, Decimal]:
-    """{unit id: IKO} of the units with KPIs measured in ``period``."""
-    by_unit: dict[int, list] = defaultdict(list)
-    rows = KpiPeriod.objects.filter(period=period, kpi__unit__isnull=False).values_list(
-        "kpi__unit_id", "kpi__weight", "kpi__direction", "target", "realisation"
+@dataclass
+class KpiAchievements:
+    """The month's KPI achievements as (weight, achievement) pairs, by unit and by team."""
+
+    units: dict[int, list] = field(default_factory=dict)
+    teams: dict[int, list] = field(default_factory=dict)
+
+    def person_index(self, unit_line: Iterable[int], teams: Iterable[int]) -> Decimal | None:
+        """A person's IKO: every KPI that credits them (core.activity.kpi.kpis_crediting),
+        those of their OPD and of each unit down to theirs, and of their teams, weighted
+        (``rules.organisation_index``)."""
+        pairs = [pair for unit in unit_line for pair in self.units.get(unit, ())]
+        pairs += [pair for team in teams for pair in self.teams.get(team, ())]
+        return rules.organisation_index(pairs)
+
+
+def kpi_achievements(period: str) -> KpiAchievements:
+    """The achievements of the KPIs measured in the month ``period`` ("2026-03"). One
+    query."""
+    found = KpiAchievements()
+    rows = KpiPeriod.objects.filter(period=period, kpi__year=int(period[:4])).values_list(
+        "kpi__unit_id", "kpi__team_id", "kpi__weight", "kpi__direction", "target", "realisation"
     )
-    for unit_id, weight, direction, target, realisation in rows:
+    for unit_id, team_id, weight, direction, target, realisation in rows:
         achievement = rules.kpi_achievement(
-            target, realisation, higher_is_better=direction == "higher"
+            target, realisation, higher_is_better=direction == KpiDirection.HIGHER
         )
-        by_unit[unit_id].append((weight, achievement))
+        if unit_id is not None:
+            found.units.setdefault(unit_id, []).append((weight, achievement))
+        elif team_id is not None:
+            found.teams.setdefault(team_id, []).append((weight, achievement))
+    return found
+
+
+def organisation_indices(period: str, achievements: KpiAchievements | None = None):
+    """{unit id: IKO} of the units with KPIs measured in ``period``: their own KPIs."""
+    achievements = achievements or kpi_achievements(period)
     return {
         unit_id: index
-        for unit_id, kpis in by_unit.items()
+        for unit_id, kpis in achievements.units.items()
         if (index := rules.organisation_index(kpis)) is not None
     }
+
+
+def unit_lines() -> dict[int, list[int]]:
+    """{unit id: the ids of its OPD, of every unit between and its own}, from the stored
+    tree paths (core.org.tree). One query."""
+    by_path = dict(Unit.objects.values_list("tree_path", "pk"))
+    lines = {}
+    for path, pk in by_path.items():
+        parts = path.split("/")
+        lines[pk] = [
+            by_path[prefix]
+            for n in range(1, len(parts) + 1)
+            if (prefix := "/".join(parts[:n])) in by_path
+        ]
+    return lines
+
+
+def person_indices(period: str, employee_ids=None) -> dict[int, Decimal | None]:
+    """{employee id: IKO} of the active employees (of ``employee_ids`` when given) in the
+    month ``period`` (``KpiAchievements.person_index``). Three queries."""
+    achievements = kpi_achievements(period)
+    lines = unit_lines()
+    people = Employee.objects.filter(is_active=True)
+    if employee_ids is not None:
+        people = people.filter(pk__in=list(employee_ids))
+    return _person_indices(period, people.values_list("pk", "unit_id"), achievements, lines)
+
+
+def _person_indices(period, people, achievements, lines) -> dict[int, Decimal | None]:
+    teams: dict[int, list[int]] = defaultdict(list)
+    if achievements.teams:
+        for employee_id, team_id in Team.members.through.objects.filter(
+            team_id__in=list(achievements.teams)
+        ).values_list("employee_id", "team_id"):
+            teams[employee_id].append(team_id)
+    by_unit: dict[int, Decimal | None] = {}
+    found = {}
+    for employee_id, unit_id in people:
+        if employee_id in teams:
+            found[employee_id] = achievements.person_index(
+                lines.get(unit_id, ()), teams[employee_id]
+            )
+            continue
+        if unit_id not in by_unit:
+            by_unit[unit_id] = achievements.person_index(lines.get(unit_id, ()), ())
+        found[employee_id] = by_unit[unit_id]
+    return found
+
+
+def periods_covering(first: datetime.date) -> list[str]:
+    """The codes of the evaluation periods a month falls in: the month, its quarter, its
+    semester (a Pemda evaluates by one of them)."""
+    return [
+        Period(kind, first.year, (first.month - 1) // kind.months + 1).code
+        for kind in (PeriodKind.MONTHLY, PeriodKind.QUARTERLY, PeriodKind.SEMESTER)
+    ]
+
+
+def rhk_realisations(first: datetime.date, employee_ids=None) -> dict[int, list[tuple]]:
+    """{employee id: [(IKI target, realisation)]} reported in the evaluations of the
+    periods covering the month of ``first``, quantitative IKI with a target only (for
+    ``rules.rhk_achievement``). One query."""
+    rows = Realisation.objects.filter(
+        evaluation__period__in=periods_covering(first),
+        value__isnull=False,
+        iki__approach=Approach.KUANTITATIF,
+        iki__target_value__isnull=False,
+    )
+    if employee_ids is not None:
+        rows = rows.filter(evaluation__skp__employee_id__in=list(employee_ids))
+    found: dict[int, list[tuple]] = defaultdict(list)
+    for employee_id, target, value in rows.values_list(
+        "evaluation__skp__employee_id", "iki__target_value", "value"
+    ):
+        found[employee_id].append((target, value))
+    return found
+
+
+def month_recompute_enqueue(days: Iterable[datetime.date], employee_ids=None) -> int:
+    """Queue the recompute of each month of ``days`` (of ``employee_ids`` only, when given)
+    once the transaction commits (so the worker sees the change); returns how many months
+    were queued."""
+    from django.db import connection
+
+    from core.activity.tasks import activity_month_recompute_task
+
+    schema = connection.schema_name
+    months = sorted({day.replace(day=1) for day in days})
+    ids = sorted(set(employee_ids)) if employee_ids is not None else None
+    for month in months:
+        transaction.on_commit(
+            lambda month=month: activity_month_recompute_task.delay(schema, month.isoformat(), ids)
+        )
+    return len(months)
 
 
 def month_lock_key(first: datetime.date) -> int:
@@ -135,13 +270,18 @@ def month_recompute(day: datetime.date, employee_ids=None) -> int:
             state__in=RATED_STATES,
         ).values_list("skp__employee_id", "perilaku")
     )
-    iko = organisation_indices(period)
+    realisations = rhk_realisations(first, ids if employee_ids is not None else None)
+    staff = list(people.order_by("pk").values_list("pk", "unit_id", "unit__opd_id"))
+    iko = _person_indices(
+        period,
+        ((pk, unit_id) for pk, unit_id, _opd in staff),
+        kpi_achievements(period),
+        unit_lines(),
+    )
 
     rows = []
     # In id order, as the log's writes upsert (core.activity.rollup): no deadlock.
-    for employee_id, unit_id, opd_id in people.order_by("pk").values_list(
-        "pk", "unit_id", "unit__opd_id"
-    ):
+    for employee_id, unit_id, opd_id in staff:
         mine = minutes.get(employee_id, {"approved": {}, "pending": 0, "logged": 0})
         caps = {
             on: rules.day_cap(
@@ -175,7 +315,8 @@ def month_recompute(day: datetime.date, employee_ids=None) -> int:
                 pending_minutes=mine["pending"],
                 target_minutes=settings["target"],
                 iki=iki,
-                iko=iko.get(unit_id, iko.get(opd_id)),
+                iko=iko.get(employee_id),
+                rhk=rules.rhk_achievement(realisations.get(employee_id, ())),
                 behaviour=behaviour_score,
                 score=score,
                 pay_withheld=score is not None and rules.pay_withheld(score, settings["minimum"]),
@@ -196,6 +337,7 @@ def month_recompute(day: datetime.date, employee_ids=None) -> int:
             "target_minutes",
             "iki",
             "iko",
+            "rhk",
             "behaviour",
             "score",
             "pay_withheld",

@@ -537,6 +537,8 @@ def kpi_update(*, kpi: Kpi, by, **data) -> Kpi:
     old, new = changes_between(before, _audit_values(kpi))
     if new or old:
         audit_record(action=KPI_UPDATE, by=by, obj=kpi, before=old, after=new)
+    if {"weight", "direction"} & set(new):  # how it weighs in the IKO of whom it credits
+        _indices_follow(kpi, _measured_months(pk=kpi.pk))
     return kpi
 
 
@@ -556,6 +558,7 @@ def kpi_delete(*, kpi: Kpi, by) -> None:
     if months:
         before["periods"] = months
     audit_record(action=KPI_DELETE, by=by, obj=kpi, before=before)
+    _indices_follow(kpi, months)  # whom it credited, read before it goes
     kpi.delete()
 
 
@@ -646,7 +649,53 @@ def kpi_periods_set(
             before={"periods": before},
             after={"periods": after},
         )
+        _indices_follow(kpi, after)
     return len(after)
+
+
+def kpi_credited_people(kpi: Kpi) -> list[int]:
+    """The ids of whom the KPI credits (``kpis_crediting`` seen from the KPI): a team's
+    members; everyone in a unit and the units below it; nobody for the Pemda's own."""
+    if kpi.team_id is not None:
+        return list(
+            Team.members.through.objects.filter(team_id=kpi.team_id).values_list(
+                "employee_id", flat=True
+            )
+        )
+    if kpi.unit_id is None:
+        return []
+    path = Unit.objects.filter(pk=kpi.unit_id).values_list("tree_path", flat=True).first()
+    if path is None:
+        return []
+    return list(
+        Employee.objects.filter(
+            Q(unit__tree_path=path) | Q(unit__tree_path__startswith=f"{path}/"), is_active=True
+        ).values_list("pk", flat=True)
+    )
+
+
+def _indices_follow(kpi: Kpi | None, codes: Iterable[str], people=None) -> None:
+    """The IKO of whom the KPI credits (or of ``people``) follows the months of ``codes``
+    that have begun (the worker, once this commits)."""
+    from core.activity.indices import month_recompute_enqueue
+    from core.activity.services import today_local
+
+    this_month = today_local().replace(day=1)
+    months = [first for code in codes if (first := Period.parse(code).start) <= this_month]
+    if not months:
+        return
+    people = kpi_credited_people(kpi) if people is None else list(people)
+    if people:
+        month_recompute_enqueue(months, employee_ids=people)
+
+
+def _measured_months(**kpis) -> list[str]:
+    """The months the KPIs filtered by ``kpis`` have figures for."""
+    return list(
+        KpiPeriod.objects.filter(**{f"kpi__{key}": value for key, value in kpis.items()})
+        .values_list("period", flat=True)
+        .distinct()
+    )
 
 
 # --- The cascade into RHK -----------------------------------------------------------------------
@@ -863,6 +912,7 @@ def team_members_add(*, team: Team, by, nips: Iterable[str]) -> list[Employee]:
     team.members.add(*new)
     added = {"member": str(new[0])} if len(new) == 1 else {"members": [str(e) for e in new]}
     audit_record(action=TEAM_MEMBER_ADD, by=by, obj=team, after=added)
+    _indices_follow(None, _measured_months(team=team), people=[e.pk for e in new])
     return new
 
 
@@ -884,6 +934,7 @@ def team_member_remove(*, team: Team, by, employee) -> None:
         )
     team.members.remove(member)
     audit_record(action=TEAM_MEMBER_REMOVE, by=by, obj=team, before={"member": str(member)})
+    _indices_follow(None, _measured_months(team=team), people=[member.pk])
 
 
 # --- Reads ------------------------------------------------------------------------------------

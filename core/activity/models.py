@@ -159,6 +159,12 @@ class Activity(models.Model):
             models.Index(fields=["employee", "day"], name="activity_employee_day"),
             models.Index(fields=["approver", "state"], name="activity_approver_state"),
             models.Index(fields=["day", "state"], name="activity_day_state"),
+            # The leader's view counts each person's late entries from this index alone.
+            models.Index(
+                fields=["employee", "created_at"],
+                condition=Q(state="pending"),
+                name="activity_pending_employee",
+            ),
         ]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
@@ -188,8 +194,9 @@ class MonthlyIndexQuerySet(EmployeeOwnedQuerySet):
 
 class MonthlyIndex(models.Model):
     """An employee's month, recomputed by the worker: approved minutes (capped per day by
-    attendance), the IKI against the target, the unit's IKO, the final score and whether the
-    performance pay is withheld."""
+    attendance), the IKI against the target, the IKO of the KPIs crediting them, their RHK
+    realisation against target, the final score and whether the performance pay is
+    withheld."""
 
     employee = models.ForeignKey("org.Employee", on_delete=models.CASCADE, related_name="+")
     month = models.DateField(_("month"))  # its first day
@@ -206,6 +213,8 @@ class MonthlyIndex(models.Model):
     target_minutes = models.PositiveIntegerField(default=0)
     iki = models.DecimalField(max_digits=6, decimal_places=2, null=True)
     iko = models.DecimalField(max_digits=6, decimal_places=2, null=True)
+    # The month's RHK realisation against the IKI targets (rules.rhk_achievement).
+    rhk = models.DecimalField(max_digits=6, decimal_places=2, null=True)
     behaviour = models.DecimalField(max_digits=6, decimal_places=2, null=True)
     score = models.DecimalField(max_digits=6, decimal_places=2, null=True)
     pay_withheld = models.BooleanField(default=False)

@@ -6,7 +6,8 @@ again, the IKI and the score included).
 ``minutes_moved`` adds signed minutes to each person's month row in one statement (an
 upsert): logging adds to logged and waiting; approving moves waiting to approved; rejecting
 takes them out of logged and waiting; removing a waiting entry takes them out too. The row
-is made on the first entry of the month, with the person's unit and OPD.
+is made on the first entry of the month; every write sets the person's unit and OPD of
+now, as the recompute does (the leader's view groups by them).
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ ON CONFLICT (employee_id, month) DO UPDATE SET
     pending_minutes = GREATEST(activity_monthlyindex.pending_minutes + (
         SELECT d.pending FROM d WHERE d.employee_id = EXCLUDED.employee_id
         AND d.month = EXCLUDED.month), 0),
+    unit_id = EXCLUDED.unit_id,
+    opd_id = EXCLUDED.opd_id,
     computed_at = clock_timestamp()
 """
     with connection.cursor() as cursor:

@@ -446,6 +446,23 @@ def organisation_index(kpis: Iterable[tuple]) -> Decimal | None:
     return _round(weighted / weights)
 
 
+def rhk_achievement(realisations: Iterable[tuple]) -> Decimal | None:
+    """How far a person's RHK reached their targets in a period (issue 10 §6: achievement
+    as RHK realisation against target): the mean over their quantitative IKI of the
+    realisation reported for the period against the IKI's target (``kpi_achievement``,
+    higher is better, at most 100), 2 places, halves up. ``realisations`` are (target,
+    realisation) pairs; an IKI without a realisation or not measurable (a target of 0) is
+    left out; None when nothing is left."""
+    reached = [
+        achievement
+        for target, realisation in realisations
+        if (achievement := kpi_achievement(target, realisation)) is not None
+    ]
+    if not reached:
+        return None
+    return _round(sum(reached, Decimal(0)) / len(reached))
+
+
 def final_score(individual, behaviour, *, individual_weight, behaviour_weight) -> Decimal:
     """The final monthly score: the individual index weighted against the behaviour score
     (``performance.individual_weight_percent`` : ``performance.behaviour_weight_percent``,

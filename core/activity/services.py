@@ -31,7 +31,7 @@ from django.utils.translation import ngettext
 
 from core.accounts.models import Role
 from core.activity import rollup, rules
-from core.activity.audit import ACTIVITY_APPROVE, ACTIVITY_REJECT
+from core.activity.audit import ACTIVITY_APPROVE, ACTIVITY_REJECT, INDICES_RECOMPUTE
 from core.activity.models import (
     Activity,
     ActivityState,
@@ -41,7 +41,7 @@ from core.activity.models import (
 )
 from core.audit.services import audit_record
 from core.config.selectors import setting_get
-from core.org.access import access_for, employee_of
+from core.org.access import access_for, can_manage, employee_of
 from core.org.models import ActivityNorm, Employee
 from core.performance.models import Rhk
 
@@ -607,7 +607,7 @@ def activities_decide(*, by, ids: Iterable, approve: bool, reason: str = "") -> 
         [rollup.decided(owner, day, minutes, state) for _pk, owner, day, minutes in waiting]
     )
     # The owners' IKI, score and pay flag follow, from the worker (their months only).
-    from core.activity.attendance import month_recompute_enqueue
+    from core.activity.indices import month_recompute_enqueue
 
     month_recompute_enqueue(
         [day for _pk, _owner, day, _minutes in waiting],
@@ -623,6 +623,37 @@ def activities_decide(*, by, ids: Iterable, approve: bool, reason: str = "") -> 
         reason=reason,
     )
     return decided
+
+
+# --- The monthly indices, by hand --------------------------------------------------------------
+
+
+def may_recompute_indices(user) -> bool:
+    """The admin (who corrects settings and data by hand) asks for a month again."""
+    return can_manage(user)
+
+
+@transaction.atomic
+def indices_recompute_request(*, by, month: date) -> int:
+    """Queue the recompute of the whole Pemda's indices of ``month`` (the admin, after a
+    correction; the hourly job does this month and last month anyway); audited. A month
+    not begun yet is refused. Returns the months queued (1)."""
+    from core.activity.indices import month_recompute_enqueue
+
+    if not may_recompute_indices(by):
+        raise PermissionDenied(_("Only the admin recomputes the monthly indices."))
+    first = month.replace(day=1)
+    if first > today_local().replace(day=1):
+        raise ActivityError(_("%(month)s has not begun yet.") % {"month": f"{first:%m/%Y}"})
+    audit_record(
+        action=INDICES_RECOMPUTE,
+        by=by,
+        object_type="activity.monthlyindex",
+        object_id=f"{first:%Y-%m}",
+        object_repr=_("Monthly indices of %(month)s") % {"month": f"{first:%m/%Y}"},
+        after={"month": f"{first:%Y-%m}"},
+    )
+    return month_recompute_enqueue([first])
 
 
 # --- Attendance -----------------------------------------------------------------------------

@@ -6,19 +6,23 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from core.activity import dashboard, services
 from core.activity.models import Activity, ActivityState, Attendance, MonthlyIndex
 from core.org.models import Employee
 from core.performance.models import Evaluation
 from core.performance.rules import Predikat
+from core.ui.numbers import Numbers
 
 POLL_SECONDS = 3
 PREDIKAT_COLOURS = ["#0b6e4f", "#5aa469", "#f0ad4e", "#e8743b", "#c0392b"]
@@ -35,7 +39,7 @@ def _id(raw):
 def _months(today: datetime.date) -> list[datetime.date]:
     first = today.replace(day=1)
     months = [first]
-    for _ in range(MONTHS_BACK - 1):
+    for _n in range(MONTHS_BACK - 1):
         first = (first - datetime.timedelta(days=1)).replace(day=1)
         months.append(first)
     return months
@@ -54,14 +58,17 @@ def _context(request) -> dict:
     query = request.GET.copy()
     query.pop("sejak", None)
     query["sejak"] = view.stamp
+    numbers = Numbers()
     return {
         "view": view,
+        "table": [row.shown(numbers) for row in view.rows],
         "total": view.total,
         "chart": {**view.chart(), "colours": PREDIKAT_COLOURS},
         "months": _months(today),
         "live_url": f"{reverse('activity:dashboard_live')}?{query.urlencode()}",
         "poll": POLL_SECONDS,
         "predikat_labels": list(Predikat.labels),
+        "may_recompute": services.may_recompute_indices(request.user),
     }
 
 
@@ -82,9 +89,33 @@ def dashboard_live(request):
         unit_id=_id(request.GET.get("unit")),
     )
     month = dashboard.month_parse(request.GET.get("bulan"), services.today_local())
-    if request.GET.get("sejak", "") == dashboard.view_stamp(scope.people, month):
+    if request.GET.get("sejak", "") == dashboard.view_stamp(scope, month):
         return HttpResponse(status=204)
     return render(request, "activity/dashboard/_live.html", _context(request))
+
+
+@login_required
+@require_POST
+def dashboard_recompute(request):
+    """The admin asks for the shown month's indices again (services.
+    indices_recompute_request); back to the view, which redraws when the worker is done."""
+    if not services.may_recompute_indices(request.user):
+        raise PermissionDenied
+    month = dashboard.month_parse(request.POST.get("bulan"), services.today_local())
+    try:
+        services.indices_recompute_request(by=request.user, month=month)
+    except services.ActivityError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _(
+                "The indices of %(month)s are being recomputed; this page updates by itself "
+                "when they are done."
+            )
+            % {"month": date_format(month, "F Y")},
+        )
+    return redirect(f"{reverse('activity:dashboard')}?bulan={month:%Y-%m}")
 
 
 @login_required

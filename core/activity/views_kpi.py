@@ -37,6 +37,7 @@ from core.activity.forms_kpi import (
     TeamForm,
     errors_show,
 )
+from core.activity.indices import person_indices
 from core.activity.kpi import KpiError
 from core.activity.models import Kpi, KpiPeriod, Team
 from core.config.periods import Period, PeriodKind
@@ -511,6 +512,7 @@ def kpi_mine(request):
                     }
                     for credit in credits
                 ],
+                "my_index": person_indices(month.code, [me.pk]).get(me.pk),
                 "opd_index": kpis.organisation_index_of(unit.opd or unit, month.code),
                 "unit_index": (
                     kpis.organisation_index_of(unit, month.code) if unit.parent_id else None

@@ -201,7 +201,13 @@ class Evaluation(models.Model):
             models.UniqueConstraint(fields=["skp", "period"], name="evaluation_skp_period_unique")
         ]
         indexes = [
-            models.Index(fields=["period", "opd", "state"], name="evaluation_period_opd"),
+            # Includes what the distributions count (the leader's view of the activity
+            # module, per unit or OPD and predikat): read from the index alone.
+            models.Index(
+                fields=["period", "opd", "state"],
+                include=["unit", "predikat"],
+                name="evaluation_period_opd_rated",
+            ),
             models.Index(fields=["appraiser", "state"], name="evaluation_appraiser_state"),
         ]
         verbose_name = _("evaluation")

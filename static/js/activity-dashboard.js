@@ -1,5 +1,5 @@
-/* The leader's real-time view (templates/activity/dashboard/): draws the workload and
- * predikat charts from the live part's json_script ("live-data") and draws them again
+/* The leader's real-time view (templates/activity/dashboard/): draws the workload,
+ * achievement (IKI, IKO, RHK realisation) and predikat charts from the live part's json_script ("live-data") and draws them again
  * each time htmx swaps the live part in (it is polled; a 204 swaps nothing). No inline
  * scripts (CSP). */
 (function () {
@@ -67,6 +67,29 @@
     });
   }
 
+  function achievement(canvas, data) {
+    var series = [["iki", "IKI", "#1f6f8b"], ["iko", "IKO", "#5aa469"], ["rhk", data.rhk_label, "#f0ad4e"]];
+    return new Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: data.labels,
+        datasets: series.map(function (s) {
+          return {label: s[1], backgroundColor: s[2],
+                  data: data.rows.map(function (row) { return row[s[0]]; })};
+        })
+      },
+      options: {
+        indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false,
+        maxBarThickness: 12,
+        scales: {x: {beginAtZero: true, suggestedMax: 100},
+                 y: {ticks: {callback: shortLabel, autoSkip: false}}},
+        plugins: {legend: {display: true, position: "bottom"}}
+      }
+    });
+  }
+
+  var kinds = {workload: workload, achievement: achievement, predikat: predikat};
+
   function draw() {
     if (!window.Chart) return;
     charts.forEach(function (chart) { chart.destroy(); });
@@ -76,7 +99,8 @@
     var data = JSON.parse(source.textContent);
     document.querySelectorAll("canvas[data-live-chart]").forEach(function (canvas) {
       sized(canvas, data.rows.length);
-      charts.push(canvas.dataset.liveChart === "workload" ? workload(canvas, data) : predikat(canvas, data));
+      var kind = kinds[canvas.dataset.liveChart];
+      if (kind) charts.push(kind(canvas, data));
     });
   }
 

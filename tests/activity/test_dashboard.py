@@ -173,3 +173,25 @@ def test_a_head_whose_unit_has_no_opd_sees_nothing_rather_than_everything(org, p
         head = Employee.objects.get(nip="197205151995032002")  # KABAN
         Unit.objects.filter(pk=head.unit_id).update(opd=None)
     assert people["head"].get(PAGE).status_code == 403
+
+
+def test_the_view_shows_the_rhk_realisation_against_target(month, people):
+    """The analyst reported 9 of the 12 reports of their IKI for May: 75 % of the target,
+    on their row, their unit's and their OPD's (nobody else reported)."""
+    from core.performance import evaluation as ev
+    from tests.performance.test_evaluation_services import _iki, draft
+
+    with month:
+        evaluation = draft(ANALIS, code=MONTH)
+        ev.realisation_set(evaluation=evaluation, by=user(ANALIS), iki=_iki(evaluation), value=9)
+        month_recompute(TODAY)
+        analyst = Employee.objects.get(nip=ANALIS)
+        assert MonthlyIndex.objects.get(employee=analyst, month=date(2026, 5, 1)).rhk == 75
+    page = people["mayor"].get(f"{PAGE}?bulan={MONTH}")
+    assert rows(page)[BKPSDMD].rhk == 75
+    assert page.context["total"].rhk == 75
+    staff = people["mayor"].get(f"{PAGE}?unit={analyst.unit_id}&bulan={MONTH}")
+    by_key = {row.key: row for row in staff.context["view"].rows}
+    assert by_key[analyst.pk].rhk == 75
+    assert {row.rhk for key, row in by_key.items() if key != analyst.pk} == {None}
+    assert "75.00 %" in staff.content.decode() or "75,00 %" in staff.content.decode()

@@ -30,6 +30,7 @@ from core.activity.rules import (
     monthly_target_minutes,
     organisation_index,
     pay_withheld,
+    rhk_achievement,
     working_days,
 )
 
@@ -681,6 +682,44 @@ def test_the_iko_mixes_higher_and_lower_is_better_kpis():
 def test_the_iko_refuses_negative_weights_and_non_numbers(kpis):
     with pytest.raises(ValueError):
         organisation_index(kpis)
+
+
+# --- RHK realisation against target -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("realisations", "achievement"),
+    [
+        ([(10, 10)], "100.00"),
+        ([(12, 6)], "50.00"),
+        ([(12, 6), (100, 90)], "70.00"),  # the mean of 50 and 90
+        ([(10, 15)], "100.00"),  # over the target counts as the target
+        ([(3, 1), (3, 2)], "50.00"),  # 33.33 and 66.67
+        ([(3, 1)], "33.33"),
+        ([(8, 1)], "12.50"),
+        ([(200, 1)], "0.50"),
+        ([(10, 0)], "0.00"),  # reported nothing
+        ([(10, 5), (10, None)], "50.00"),  # an IKI not reported is left out
+        ([(0, 5), (10, 5)], "50.00"),  # a target of 0 cannot be measured: left out
+        ([("12", "9"), (Decimal("4"), Decimal("1"))], "50.00"),  # 75 and 25
+    ],
+)
+def test_the_rhk_achievement_is_the_mean_of_the_iki_reached(realisations, achievement):
+    result = rhk_achievement(realisations)
+
+    assert result == Decimal(achievement)
+    assert str(result) == achievement
+
+
+@pytest.mark.parametrize("realisations", [[], [(10, None)], [(0, 3), (0, 0)]])
+def test_the_rhk_achievement_of_nothing_reported_is_none(realisations):
+    assert rhk_achievement(realisations) is None
+
+
+@pytest.mark.parametrize("realisations", [[(-10, 5)], [("ten", 5)], [(10, "much")]])
+def test_the_rhk_achievement_refuses_negative_targets_and_non_numbers(realisations):
+    with pytest.raises(ValueError):
+        rhk_achievement(realisations)
 
 
 # --- The final score and the pay threshold --------------------------------------------------

@@ -499,8 +499,9 @@ class KpiPeriodsSerializer(serializers.Serializer):
 class MonthlyIndexSerializer(serializers.ModelSerializer):
     """An employee's month, as the worker last recomputed it: minutes logged, approved,
     counted (approved, capped per day by attendance) and waiting; the IKI against the
-    monthly target, the unit's IKO, the behaviour score, the final score and whether the
-    performance pay is withheld."""
+    monthly target, the IKO of every KPI crediting them (their OPD's, their units', their
+    teams'), the RHK realisation against target (percent), the behaviour score, the final
+    score and whether the performance pay is withheld."""
 
     month = serializers.SerializerMethodField()
     employee = EmployeeRefSerializer(read_only=True)
@@ -508,6 +509,7 @@ class MonthlyIndexSerializer(serializers.ModelSerializer):
     opd = serializers.CharField(source="opd.code", read_only=True, allow_null=True)
     iki = ScoreField(read_only=True)
     iko = ScoreField(read_only=True)
+    rhk = ScoreField(read_only=True)
     behaviour = ScoreField(read_only=True)
     score = ScoreField(read_only=True)
 
@@ -526,6 +528,7 @@ class MonthlyIndexSerializer(serializers.ModelSerializer):
             "target_minutes",
             "iki",
             "iko",
+            "rhk",
             "behaviour",
             "score",
             "pay_withheld",
