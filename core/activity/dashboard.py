@@ -255,37 +255,46 @@ def _months_of(scope: Scope, month: datetime.date) -> tuple[QuerySet, str]:
     rows = MonthlyIndex.objects.filter(month=month, **stored)
     if not group:
         return rows.filter(employee__in=scope.people), "employee_id"
-    return rows, group
+    return rows.filter(employee__is_active=True), group
 
 
 def leader_view(*, user, month: datetime.date, opd_id=None, unit_id=None, today=None) -> View:
     """The rows of the level asked: the Pemda's OPDs; an OPD's units; a unit's people.
-    Eight queries (and the settings) whatever the level's size."""
+    Seven queries (and the settings) whatever the level's size."""
     from core.activity.services import calendar_current, today_local
 
     scope = leader_scope(user=user, opd_id=opd_id, unit_id=unit_id)
-    level, people, group, opd, unit = (
-        scope.level,
-        scope.people,
-        scope.group,
-        scope.opd,
-        scope.unit,
-    )
+    level, people, opd, unit = scope.level, scope.people, scope.opd, scope.unit
     month = month_first(month)
     today = today or today_local()
     rows = _rows(level, people, opd)
     by_key = {row.key: row for row in rows}
     target = rules.monthly_target_minutes(int(setting_get("abk.effective_minutes", 75000)))
 
-    for key, n in people.values_list(group).annotate(n=Count("pk")).order_by():
-        if key in by_key:
-            by_key[key].people = n
-            by_key[key].capacity = n * target
+    if level == "unit":  # its people of now, one row each
+        for row in rows:
+            row.people, row.capacity = 1, target
 
+    # An OPD's or the Pemda's month: each active person where their month row puts them
+    # (the unit of their last write or recompute: now, for this month and last), so that
+    # people, capacity and minutes count the same people.
     months, month_group = _months_of(scope, month)
-    for key, logged, approved, pending, iki_sum, iki_count, rhk_sum, rhk_count, iko, withheld in (
+    for (
+        key,
+        n,
+        logged,
+        approved,
+        pending,
+        iki_sum,
+        iki_count,
+        rhk_sum,
+        rhk_count,
+        iko,
+        withheld,
+    ) in (
         months.values_list(month_group)
         .annotate(
+            n=Count("pk"),
             logged=Sum("logged_minutes"),
             approved=Sum("approved_minutes"),
             pending=Sum("pending_minutes"),
@@ -301,6 +310,8 @@ def leader_view(*, user, month: datetime.date, opd_id=None, unit_id=None, today=
         row = by_key.get(key)
         if row is None:
             continue
+        if level != "unit":
+            row.people, row.capacity = n, n * target
         row.logged, row.approved, row.pending = logged or 0, approved or 0, pending or 0
         row.iki_sum, row.iki_count, row.withheld = iki_sum or Decimal(0), iki_count, withheld
         row.rhk_sum, row.rhk_count = rhk_sum or Decimal(0), rhk_count

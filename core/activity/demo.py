@@ -79,7 +79,7 @@ from core.activity.indices import (
     month_first,
     month_recompute,
     person_indices,
-    rhk_realisations,
+    rhk_progress,
 )
 from core.activity.models import (
     Activity,
@@ -914,7 +914,7 @@ class _Seed:
             period = f"{first:%Y-%m}"
             days = [d for d in self.days if d.month == month]
             iko = person_indices(period, [person.id for person in new])
-            realised = rhk_realisations(first, [person.id for person in new])
+            realised = rhk_progress(first, [person.id for person in new])
             behaviour = dict(
                 Evaluation.objects.filter(period=period, state__in=RATED_STATES).values_list(
                     "skp__employee_id", "perilaku"

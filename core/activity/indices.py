@@ -6,8 +6,10 @@
 4. each person's IKO from the achievements in the month of the KPIs that credit them: their
    OPD's, their units', their teams' (three queries);
 5. each person's RHK realisation against target (``rules.rhk_achievement``) from the
-   realisations reported in the evaluation of the period covering the month (one query);
-6. the behaviour score from the month's rated evaluation (perilaku), by the tenant's table
+   realisations of their submitted or rated evaluation of the Pemda's period that holds
+   the month (one query);
+6. the behaviour score from the rated evaluation (perilaku) of the Pemda's period holding
+   the month (the month itself in the Model Surabaya), by the tenant's table
    ``activity.behaviour_scores``; the final score by the tenant's weights (80 : 20 in the
    Model Surabaya) and whether the performance pay is withheld below the minimum;
 7. every row written in one upsert per batch.
@@ -26,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Subquery, Sum
 
 from core.activity import rules
 from core.activity.models import (
@@ -38,14 +40,15 @@ from core.activity.models import (
     MonthlyIndex,
     Team,
 )
-from core.config.periods import Period, PeriodKind
-from core.config.selectors import setting_get
+from core.config.periods import Period, period_of
+from core.config.selectors import evaluation_period_kind, setting_get
 from core.org.models import Employee, Unit
 from core.performance.calibration import RATED_STATES
-from core.performance.models import Evaluation, Realisation
-from core.performance.rules import Approach
+from core.performance.models import Evaluation, Realisation, Skp
+from core.performance.rules import Approach, EvaluationState, iki_progress
 
 BATCH = 2000
+REPORTED_STATES = (EvaluationState.SUBMITTED, EvaluationState.EVALUATED, EvaluationState.FINAL)
 DEFAULT_BEHAVIOUR_SCORES = {"DI_ATAS": 100, "SESUAI": 85, "DI_BAWAH": 60}
 
 
@@ -139,10 +142,10 @@ def person_indices(period: str, employee_ids=None) -> dict[int, Decimal | None]:
     people = Employee.objects.filter(is_active=True)
     if employee_ids is not None:
         people = people.filter(pk__in=list(employee_ids))
-    return _person_indices(period, people.values_list("pk", "unit_id"), achievements, lines)
+    return _person_indices(people.values_list("pk", "unit_id"), achievements, lines)
 
 
-def _person_indices(period, people, achievements, lines) -> dict[int, Decimal | None]:
+def _person_indices(people, achievements, lines) -> dict[int, Decimal | None]:
     teams: dict[int, list[int]] = defaultdict(list)
     if achievements.teams:
         for employee_id, team_id in Team.members.through.objects.filter(
@@ -163,33 +166,62 @@ def _person_indices(period, people, achievements, lines) -> dict[int, Decimal | 
     return found
 
 
-def periods_covering(first: datetime.date) -> list[str]:
-    """The codes of the evaluation periods a month falls in: the month, its quarter, its
-    semester (a Pemda evaluates by one of them)."""
-    return [
-        Period(kind, first.year, (first.month - 1) // kind.months + 1).code
-        for kind in (PeriodKind.MONTHLY, PeriodKind.QUARTERLY, PeriodKind.SEMESTER)
-    ]
-
-
-def rhk_realisations(first: datetime.date, employee_ids=None) -> dict[int, list[tuple]]:
-    """{employee id: [(IKI target, realisation)]} reported in the evaluations of the
-    periods covering the month of ``first``, quantitative IKI with a target only (for
-    ``rules.rhk_achievement``). One query."""
+def rhk_progress(first: datetime.date, employee_ids=None) -> dict[int, list]:
+    """{employee id: [each quantitative IKI's progress]} in the Pemda's evaluation period
+    that holds the month of ``first`` (the month itself in the Model Surabaya), from the
+    realisations of evaluations submitted or rated (a draft is not reported yet), by
+    ``core.performance.rules.iki_progress``. One query."""
+    period = period_of(evaluation_period_kind(), first)
     rows = Realisation.objects.filter(
-        evaluation__period__in=periods_covering(first),
+        evaluation__period=period.code,
+        evaluation__state__in=REPORTED_STATES,
         value__isnull=False,
         iki__approach=Approach.KUANTITATIF,
         iki__target_value__isnull=False,
     )
     if employee_ids is not None:
         rows = rows.filter(evaluation__skp__employee_id__in=list(employee_ids))
-    found: dict[int, list[tuple]] = defaultdict(list)
-    for employee_id, target, value in rows.values_list(
-        "evaluation__skp__employee_id", "iki__target_value", "value"
+    found: dict[int, list] = defaultdict(list)
+    for employee_id, target, unit, value in rows.values_list(
+        "evaluation__skp__employee_id", "iki__target_value", "iki__target_unit", "value"
     ):
-        found[employee_id].append((target, value))
+        found[employee_id].append(
+            iki_progress(target, value, target_unit=unit, months_elapsed=period.end.month)
+        )
     return found
+
+
+def evaluation_follow(evaluation) -> None:
+    """Follower of an evaluation's change (core.performance.followers, registered by the
+    app): rated, returned or realised, its owner's months of the period that have begun
+    are recomputed by the worker once this commits, when the Pemda keeps the daily log and
+    the owner has a month row in that period."""
+    from core.activity.services import today_local
+
+    try:
+        period = Period.parse(evaluation.period)
+    except ValueError:
+        return
+    if not setting_get("performance.daily_activity_log", False):
+        return
+    if period.kind != evaluation_period_kind():  # not what the months read (a year's)
+        return
+    owner = (
+        MonthlyIndex.objects.filter(
+            month__range=(period.start, period.end),
+            employee_id=Subquery(Skp.objects.filter(pk=evaluation.skp_id).values("employee_id")),
+        )
+        .values_list("employee_id", flat=True)
+        .first()
+    )  # one statement: the owner, when they have a month row in the period
+    if owner is None:
+        return
+    this_month = today_local().replace(day=1)
+    months, first = [], period.start
+    while first <= min(period.end, this_month):
+        months.append(first)
+        first = (first + datetime.timedelta(days=32)).replace(day=1)
+    month_recompute_enqueue(months, employee_ids=[owner])
 
 
 def month_recompute_enqueue(days: Iterable[datetime.date], employee_ids=None) -> int:
@@ -210,12 +242,14 @@ def month_recompute_enqueue(days: Iterable[datetime.date], employee_ids=None) ->
     return len(months)
 
 
-def month_lock_key(first: datetime.date) -> int:
-    """The advisory lock of a month's rows (per schema: one Pemda's months never wait for
-    another's)."""
+def month_lock_key(first: datetime.date) -> tuple[int, int]:
+    """The advisory lock of a month's rows, in PostgreSQL's two-key form: the schema's
+    hash and the month's number (two Pemda collide only if their schema names hash alike,
+    never two months of one Pemda)."""
     from django.db import connection
 
-    return zlib.crc32(f"activity-month:{connection.schema_name}:{first:%Y-%m}".encode())
+    schema = zlib.crc32(f"activity-month:{connection.schema_name}".encode())
+    return schema - 2**32 if schema >= 2**31 else schema, first.year * 12 + first.month - 1
 
 
 def month_lock(first: datetime.date, *, shared: bool) -> None:
@@ -226,7 +260,7 @@ def month_lock(first: datetime.date, *, shared: bool) -> None:
 
     function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(%s)", [month_lock_key(first)])
+        cursor.execute(f"SELECT {function}(%s, %s)", list(month_lock_key(first)))
 
 
 @transaction.atomic
@@ -236,15 +270,32 @@ def month_recompute(day: datetime.date, employee_ids=None) -> int:
     meanwhile (``month_lock``)."""
     first = month_first(day)
     last = _month_last(first)
-    period = f"{first:%Y-%m}"
+    month_code = f"{first:%Y-%m}"
     settings = _settings()
-    month_lock(first, shared=False)
     people = Employee.objects.filter(is_active=True)
     activities = Activity.objects.filter(day__range=(first, last))
+    ids = None
     if employee_ids is not None:
         ids = sorted({int(pk) for pk in employee_ids})
         people, activities = people.filter(pk__in=ids), activities.filter(employee_id__in=ids)
 
+    # What the log's writes do not change, read before the month is held.
+    rated = Evaluation.objects.filter(
+        period=period_of(evaluation_period_kind(), first).code, state__in=RATED_STATES
+    )
+    if ids is not None:
+        rated = rated.filter(skp__employee_id__in=ids)
+    behaviour = dict(rated.values_list("skp__employee_id", "perilaku"))
+    progress = rhk_progress(first, ids)
+    staff = list(people.order_by("pk").values_list("pk", "unit_id", "unit__opd_id"))
+    iko = _person_indices(
+        ((pk, unit_id) for pk, unit_id, _opd in staff),
+        kpi_achievements(month_code),
+        unit_lines(),
+    )
+
+    # The minutes and the attendance: the log's writes of the month wait meanwhile.
+    month_lock(first, shared=False)
     minutes: dict[int, dict] = defaultdict(lambda: {"approved": {}, "pending": 0, "logged": 0})
     for employee_id, on, state, total in (
         activities.exclude(state=ActivityState.REJECTED)
@@ -264,20 +315,6 @@ def month_recompute(day: datetime.date, employee_ids=None) -> int:
             day__range=(first, last), employee_id__in=list(minutes)
         ).values_list("employee_id", "day", "status", "hours_present")
     }
-    behaviour = dict(
-        Evaluation.objects.filter(
-            period=period,
-            state__in=RATED_STATES,
-        ).values_list("skp__employee_id", "perilaku")
-    )
-    realisations = rhk_realisations(first, ids if employee_ids is not None else None)
-    staff = list(people.order_by("pk").values_list("pk", "unit_id", "unit__opd_id"))
-    iko = _person_indices(
-        period,
-        ((pk, unit_id) for pk, unit_id, _opd in staff),
-        kpi_achievements(period),
-        unit_lines(),
-    )
 
     rows = []
     # In id order, as the log's writes upsert (core.activity.rollup): no deadlock.
@@ -316,7 +353,7 @@ def month_recompute(day: datetime.date, employee_ids=None) -> int:
                 target_minutes=settings["target"],
                 iki=iki,
                 iko=iko.get(employee_id),
-                rhk=rules.rhk_achievement(realisations.get(employee_id, ())),
+                rhk=rules.rhk_achievement(progress.get(employee_id, ())),
                 behaviour=behaviour_score,
                 score=score,
                 pay_withheld=score is not None and rules.pay_withheld(score, settings["minimum"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from core.activity.indices import month_recompute_enqueue
+from core.config.selectors import setting_get
 from tenants.dispatch import pemda_job
 
 
@@ -15,13 +16,14 @@ def indices_refresh(pemda) -> dict:
     alone; two in one transaction would hold both). Every write already queues its own
     people's month; this catches what reaches an index from elsewhere (a KPI's realisation,
     a rated perilaku, a setting changed) and repairs anything missed. Nothing for a Pemda
-    without an activity or a month row since last month."""
+    that does not keep the daily log (``performance.daily_activity_log``) or has neither an
+    activity nor a month row since last month."""
     from core.activity.models import Activity, MonthlyIndex
     from core.activity.services import today_local
 
     this_month = today_local().replace(day=1)
     last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
-    in_use = (
+    in_use = setting_get("performance.daily_activity_log", False) and (
         Activity.objects.filter(day__gte=last_month).exists()
         or MonthlyIndex.objects.filter(month__gte=last_month).exists()
     )

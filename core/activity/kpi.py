@@ -842,8 +842,9 @@ def team_update(*, team: Team, by, name, lead=None) -> Team:
     before = {"name": team.name, "lead": str(team.lead) if team.lead else None}
     team.name, team.lead = name, new_lead
     team.save(update_fields=["name", "lead"])
-    if new_lead is not None:
-        team.members.add(new_lead)
+    if new_lead is not None and not team.members.filter(pk=new_lead.pk).exists():
+        team.members.add(new_lead)  # now credited by the team's KPIs
+        _indices_follow(None, _measured_months(team=team), people=[new_lead.pk])
     old, new = changes_between(
         before, {"name": team.name, "lead": str(new_lead) if new_lead else None}
     )

@@ -446,18 +446,12 @@ def organisation_index(kpis: Iterable[tuple]) -> Decimal | None:
     return _round(weighted / weights)
 
 
-def rhk_achievement(realisations: Iterable[tuple]) -> Decimal | None:
-    """How far a person's RHK reached their targets in a period (issue 10 §6: achievement
-    as RHK realisation against target): the mean over their quantitative IKI of the
-    realisation reported for the period against the IKI's target (``kpi_achievement``,
-    higher is better, at most 100), 2 places, halves up. ``realisations`` are (target,
-    realisation) pairs; an IKI without a realisation or not measurable (a target of 0) is
-    left out; None when nothing is left."""
-    reached = [
-        achievement
-        for target, realisation in realisations
-        if (achievement := kpi_achievement(target, realisation)) is not None
-    ]
+def rhk_achievement(progress: Iterable) -> Decimal | None:
+    """A person's RHK realisation against target in a period (issue 10 §6): the mean of
+    their quantitative IKI's progress (``core.performance.rules.iki_progress``, each from
+    0 to 100), 2 places, halves up; an IKI that cannot be measured (None) is left out;
+    None when nothing is left."""
+    reached = [_decimal(value, "a progress") for value in progress if value is not None]
     if not reached:
         return None
     return _round(sum(reached, Decimal(0)) / len(reached))

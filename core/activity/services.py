@@ -637,14 +637,21 @@ def may_recompute_indices(user) -> bool:
 def indices_recompute_request(*, by, month: date) -> int:
     """Queue the recompute of the whole Pemda's indices of ``month`` (the admin, after a
     correction; the hourly job does this month and last month anyway); audited. A month
-    not begun yet is refused. Returns the months queued (1)."""
+    not begun yet, or before last year (as attendance), is refused. Returns the months
+    queued (1)."""
     from core.activity.indices import month_recompute_enqueue
 
     if not may_recompute_indices(by):
         raise PermissionDenied(_("Only the admin recomputes the monthly indices."))
     first = month.replace(day=1)
-    if first > today_local().replace(day=1):
+    today = today_local()
+    if first > today.replace(day=1):
         raise ActivityError(_("%(month)s has not begun yet.") % {"month": f"{first:%m/%Y}"})
+    if first.year < today.year - 1:  # as attendance: this year and last
+        raise ActivityError(
+            _("Only the months of this year and last year are recomputed; %(month)s is older.")
+            % {"month": f"{first:%m/%Y}"}
+        )
     audit_record(
         action=INDICES_RECOMPUTE,
         by=by,

@@ -26,9 +26,11 @@ TIME_LIMIT = 900
 def activity_month_recompute_task(self, schema: str, day: str, employee_ids=None) -> int:
     """Recompute the monthly indices of the month of ``day`` (ISO date) in the Pemda whose
     schema is ``schema``; returns the rows written (0 for a Pemda that is gone or no longer
-    active); only ``employee_ids`` when given. Queued by attendance changes
-    (core.activity.attendance) and by decisions on entries (their owners' months: the IKI,
-    the score and the pay flag follow each approval), once they commit.
+    active); only ``employee_ids`` when given. Queued once the change commits
+    (``indices.month_recompute_enqueue``) by attendance changes, decisions on entries
+    (their owners' months: the IKI, the score and the pay flag follow each approval), KPI
+    figures, weights and teams (whom they credit), rated, returned or realised evaluations
+    (their owner), the hourly job (this month and last) and the admin.
 
     Repeatable: the recompute rewrites the month from what is stored. A lost database
     connection or a deadlock with another recompute of the same month is retried with

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -98,24 +99,33 @@ def dashboard_live(request):
 @require_POST
 def dashboard_recompute(request):
     """The admin asks for the shown month's indices again (services.
-    indices_recompute_request); back to the view, which redraws when the worker is done."""
+    indices_recompute_request); back to the same view, which redraws when the worker is
+    done."""
     if not services.may_recompute_indices(request.user):
         raise PermissionDenied
-    month = dashboard.month_parse(request.POST.get("bulan"), services.today_local())
-    try:
-        services.indices_recompute_request(by=request.user, month=month)
-    except services.ActivityError as exc:
-        messages.error(request, str(exc))
+    today = services.today_local()
+    raw = request.POST.get("bulan", "")
+    month = dashboard.month_parse(raw, today)
+    back = request.POST.copy()
+    query = {key: back[key] for key in ("opd", "unit") if _id(back.get(key)) is not None}
+    if f"{month:%Y-%m}" != raw:
+        messages.error(request, _("Choose the month to recompute from the list."))
     else:
-        messages.success(
-            request,
-            _(
-                "The indices of %(month)s are being recomputed; this page updates by itself "
-                "when they are done."
+        try:
+            services.indices_recompute_request(by=request.user, month=month)
+        except services.ActivityError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The indices of %(month)s are being recomputed; this page updates by "
+                    "itself when they are done."
+                )
+                % {"month": date_format(month, "F Y")},
             )
-            % {"month": date_format(month, "F Y")},
-        )
-    return redirect(f"{reverse('activity:dashboard')}?bulan={month:%Y-%m}")
+    query["bulan"] = f"{month:%Y-%m}"
+    return redirect(f"{reverse('activity:dashboard')}?{urlencode(query)}")
 
 
 @login_required

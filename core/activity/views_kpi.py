@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from core.activity import kpi as kpis
+from core.activity import rules
 from core.activity.forms_kpi import (
     OWNER_PEMDA,
     OWNER_TEAM,
@@ -37,7 +38,6 @@ from core.activity.forms_kpi import (
     TeamForm,
     errors_show,
 )
-from core.activity.indices import person_indices
 from core.activity.kpi import KpiError
 from core.activity.models import Kpi, KpiPeriod, Team
 from core.config.periods import Period, PeriodKind
@@ -512,7 +512,11 @@ def kpi_mine(request):
                     }
                     for credit in credits
                 ],
-                "my_index": person_indices(month.code, [me.pk]).get(me.pk),
+                # What the monthly index computes (indices.person_indices: the same KPIs,
+                # tests/activity/test_freshness.py holds the two to agreeing).
+                "my_index": rules.organisation_index(
+                    (credit.kpi.weight, credit.achievement) for credit in credits
+                ),
                 "opd_index": kpis.organisation_index_of(unit.opd or unit, month.code),
                 "unit_index": (
                     kpis.organisation_index_of(unit, month.code) if unit.parent_id else None

@@ -88,6 +88,7 @@ from core.performance.rules import (
     RhkKind,
     distribution_violations,
     hasil_of_unit_head,
+    iki_is_level,
     perilaku_overall,
     predikat,
 )
@@ -156,9 +157,9 @@ STORY_STAFF = (STORY_DRAFT, STORY_SUBMITTED, STORY_RETURNED)
 # --- What people write: RHK and IKI ---------------------------------------------------------
 
 # An IKI: (indicator, aspect, unit, low, high); unit None: a qualitative one, whose target
-# text is in "low". Units in RATE_UNITS are levels ("90 %"); the others count up over the year.
+# text is in "low". Levels ("90 %": rules.iki_is_level) are reached as such; the others count
+# up over the year (rules.iki_progress reads them so).
 K, Q, W = Aspect.KUANTITAS, Aspect.KUALITAS, Aspect.WAKTU
-RATE_UNITS = {"%", "Indeks", "Nilai", "Jam", "Jam/minggu"}
 
 
 @dataclass(frozen=True)
@@ -1104,7 +1105,7 @@ class _Seed:
             return Realisation(iki_id=iki_id, text=QUALITATIVE_DONE[hasil or Rating.SESUAI])
         low, high = REACHED[hasil or Rating.SESUAI]
         factor = Decimal(str(round(rng.uniform(low, high), 3)))
-        if unit in RATE_UNITS:
+        if iki_is_level(unit):
             value = target * factor
             if unit == "%":
                 value = min(value, Decimal(100))

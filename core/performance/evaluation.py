@@ -28,7 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet, Subquery
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,7 @@ from core.org.access import access_for, appraisees_q, employee_of
 from core.performance.access import may_rate, may_submit, unit_head_evaluations
 from core.performance.audit import EVALUATION_RATE, EVALUATION_RETURN, EVALUATION_SUBMIT
 from core.performance.content import content_taken
+from core.performance.followers import evaluation_changed
 from core.performance.models import (
     BehaviourRating,
     Evaluation,
@@ -257,7 +258,8 @@ def realisations_set(
     nothing. ``items`` are (iki or its id, value, text); with ``clear_others`` the IKI not
     listed are cleared. The owner, while the evaluation is a draft or returned (checked
     and locked once). Returns the refusals by the index of the item ({}: all saved); with
-    any refusal nothing is saved. Five statements whatever the number of IKI."""
+    any refusal nothing is saved. At most eleven statements whatever the number of IKI (the
+    followers, core.performance.followers, included)."""
     _locked_editable(evaluation, by)
     indicators = Iki.objects.filter(rhk__skp_id=evaluation.skp_id).in_bulk()
     refused: dict[int, str] = {}
@@ -288,7 +290,7 @@ def realisations_set(
         Realisation.objects.filter(evaluation=evaluation).exclude(iki_id__in=list(rows)).update(
             value=None, text=""
         )
-    _month_index_follow(evaluation)  # the month's RHK realisation against target
+    evaluation_changed(evaluation)  # modules above may follow (the activity indices)
     return {}
 
 
@@ -578,34 +580,8 @@ def evaluation_return(*, evaluation: Evaluation, by, note, version) -> Evaluatio
         reason=note,
     )
     if was_rated:
-        _month_index_follow(evaluation)
+        evaluation_changed(evaluation)
     return evaluation
-
-
-def _month_index_follow(evaluation: Evaluation) -> None:
-    """A month's evaluation feeds its owner's month in the Model Surabaya (core.activity.
-    indices): the perilaku weighs in the score, the realisations are the RHK achievement.
-    Rated, withdrawn or realised, the owner's month is recomputed by the worker once this
-    commits, when they have one (they log activities)."""
-    from core.activity.indices import month_recompute_enqueue
-    from core.activity.models import MonthlyIndex
-
-    try:
-        period = Period.parse(evaluation.period)
-    except ValueError:
-        return
-    if period.kind != PeriodKind.MONTHLY:
-        return
-    owner = (
-        MonthlyIndex.objects.filter(
-            month=period.start,
-            employee_id=Subquery(Skp.objects.filter(pk=evaluation.skp_id).values("employee_id")),
-        )
-        .values_list("employee_id", flat=True)
-        .first()
-    )  # one statement: the owner, when they have the month's row
-    if owner is not None:
-        month_recompute_enqueue([period.start], employee_ids=[owner])
 
 
 def predikat_matrix_current() -> tuple[Mapping, object]:
@@ -759,7 +735,7 @@ def evaluation_rate(
         },
         reason=note,
     )
-    _month_index_follow(evaluation)
+    evaluation_changed(evaluation)
     return evaluation
 
 

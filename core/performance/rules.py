@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
 from django.db import models
@@ -414,6 +414,47 @@ TARGET_MAX = Decimal("999999999999")
 class Violation:
     field: str
     message: str
+
+
+# --- An IKI's progress in a period ------------------------------------------------------------
+
+# Targets stated as a level (a percentage, an index, a score, hours a week): a period's
+# realisation is compared with the target as it stands. Any other target counts up over
+# the year (documents, activities, months on time).
+LEVEL_UNITS = frozenset({"%", "persen", "indeks", "nilai", "skor", "jam", "jam/minggu"})
+_HUNDRED = Decimal(100)
+
+
+def iki_is_level(target_unit: str) -> bool:
+    """Whether a target in ``target_unit`` is a level (``LEVEL_UNITS``, any case)."""
+    return " ".join(str(target_unit or "").split()).lower() in LEVEL_UNITS
+
+
+def iki_progress(target, realisation, *, target_unit: str, months_elapsed: int):
+    """How far an IKI's realisation reported in a period reached its target, in percent,
+    from 0 to 100, 2 places, halves up (issue 10 §6: RHK realisation against target).
+
+    The SKP's targets are the year's (PermenPANRB 6/2022) and a period's realisation is
+    what was reached by the period's end. A level (``iki_is_level``) is compared with the
+    target itself; anything else with the target's share of the year by then
+    (``months_elapsed`` ÷ 12: 3 for March or the first quarter, 12 for the year). None
+    when it cannot be measured: no realisation, or a target of 0 or less. Higher is
+    better: an SKP does not say otherwise of its indicators."""
+    if realisation is None or target is None:
+        return None
+    if not 1 <= int(months_elapsed) <= 12:
+        raise ValueError(f"months elapsed run from 1 to 12, not {months_elapsed!r}")
+    try:
+        target, realisation = Decimal(str(target)), Decimal(str(realisation))
+    except InvalidOperation:
+        raise ValueError("a target and a realisation are numbers") from None
+    if not (target.is_finite() and realisation.is_finite()):
+        raise ValueError("a target and a realisation are numbers")
+    due = target if iki_is_level(target_unit) else target * int(months_elapsed) / 12
+    if due <= 0:
+        return None
+    reached = max(Decimal(0), min(_HUNDRED, realisation * _HUNDRED / due))
+    return reached.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def rhk_violations(*, text: str, kind: str, perspektif: str = "", is_jpt: bool = False):

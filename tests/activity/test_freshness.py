@@ -27,7 +27,7 @@ from tenants.dispatch import dispatch_item_run, pemda_dispatch, pemda_job_get, p
 from tenants.models import DispatchItem, DispatchItemStatus
 from tests.activity.test_kpi import YEAR, employee, kpi_data, team, unit, user
 from tests.activity.test_services import TODAY, YESTERDAY, log, present
-from tests.performance.test_evaluation_services import ALL, period, rated, submitted
+from tests.performance.test_evaluation_services import ALL, _iki, draft, period, rated, submitted
 from tests.personas import (
     ANALIS,
     EVERYONE,
@@ -289,9 +289,19 @@ def worker(queued) -> None:
         month_recompute(date.fromisoformat(month), employee_ids)
 
 
-@pytest.mark.parametrize("change", ["weight", "delete", "member"])
+@pytest.mark.parametrize(
+    ("change", "before", "after"),
+    [
+        ("weight", "77.50", "76.25"),  # (3 × 75 + 80) ÷ 4
+        ("direction", "77.50", "90.00"),  # lower is better: 60 of 80 is 100 %: (100 + 80) ÷ 2
+        ("delete", "77.50", "75.00"),  # the bidang's KPI gone: the OPD's alone
+        ("member", "77.50", "75.00"),  # in the team: (75 + 80 + 70) ÷ 3
+        ("lead", "77.50", "75.00"),  # made the lead, so a member
+        ("remove", "75.00", "77.50"),  # out of the team again
+    ],
+)
 def test_a_change_of_what_credits_someone_refreshes_their_begun_months(
-    org, queued, django_capture_on_commit_callbacks, change
+    org, queued, django_capture_on_commit_callbacks, change, before, after
 ):
     with org:
         opd = unit_kpi("BKPSDMD")
@@ -300,21 +310,41 @@ def test_a_change_of_what_credits_someone_refreshes_their_begun_months(
         report(bidang, MARCH, "10", "8")  # 80
         made = team(by="head", name="Tim Diklat")  # KABAN's; the analyst is not in it
         report(team_kpi(made, name="Tim Diklat"), MARCH, "100", "70")  # 70
+        if change == "remove":
+            kpis.team_member_add(team=made, by=user("head"), nip=ANALIS)
         month_recompute(date(2026, 3, 1))
+        assert ikos(date(2026, 3, 1))[ANALIS] == Decimal(before)
+        queued.clear()
         with django_capture_on_commit_callbacks(execute=True):
-            if change == "weight":
+            if change in ("weight", "direction"):
+                changed = {"weight": "3"} if change == "weight" else {"direction": "lower"}
                 kpis.kpi_update(
-                    kpi=opd, by=user("admin"), **kpi_data(name="IKU BKPSDMD", weight="3")
-                )  # (3 × 75 + 80) ÷ 4: 76.25
+                    kpi=opd, by=user("admin"), **kpi_data(name="IKU BKPSDMD", **changed)
+                )
             elif change == "delete":
-                kpis.kpi_delete(kpi=bidang, by=user("admin"))  # 75.00
+                kpis.kpi_delete(kpi=bidang, by=user("admin"))
+            elif change == "member":
+                kpis.team_member_add(team=made, by=user("head"), nip=ANALIS)
+            elif change == "lead":
+                kpis.team_update(team=made, by=user("head"), name="Tim Diklat", lead=ANALIS)
             else:
-                kpis.team_member_add(team=made, by=user("head"), nip=ANALIS)  # 75.00
+                kpis.team_member_remove(team=made, by=user("head"), employee=pk(ANALIS))
+        assert queued and all(month == "2026-03-01" for _schema, month, _ids in queued)
         worker(queued)
 
-        now = person_indices(MARCH, [pk(ANALIS)])[pk(ANALIS)]
-        assert now != Decimal("77.50")  # (75 + 80) ÷ 2, before the change
-        assert ikos(date(2026, 3, 1))[ANALIS] == now
+        assert ikos(date(2026, 3, 1))[ANALIS] == Decimal(after)
+        assert person_indices(MARCH, [pk(ANALIS)])[pk(ANALIS)] == Decimal(after)
+
+
+def test_renaming_a_kpi_queues_nothing(org, queued, django_capture_on_commit_callbacks):
+    with org:
+        opd = unit_kpi("BKPSDMD")
+        report(opd, MARCH, "80", "60")
+        queued.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            kpis.kpi_update(kpi=opd, by=user("admin"), **kpi_data(name="IKU baru"))
+
+        assert queued == []
 
 
 # --- A rated perilaku queues its owner's month --------------------------------------------------
@@ -375,7 +405,7 @@ def test_a_rated_year_queues_nothing(org, queued, django_capture_on_commit_callb
         assert queued == []
 
 
-def test_a_rated_quarter_queues_nothing(org, queued, django_capture_on_commit_callbacks):
+def test_a_rated_quarter_queues_its_three_months(org, queued, django_capture_on_commit_callbacks):
     with org:
         PolicySetting.objects.filter(key="performance.evaluation_period").update(value="quarterly")
         for month in (1, 2, 3):
@@ -385,7 +415,40 @@ def test_a_rated_quarter_queues_nothing(org, queued, django_capture_on_commit_ca
             done = rate(quarter)
 
         assert done.state == "evaluated" and done.period == "2026-Q1"
+        assert queued == [
+            (org.schema_name, f"2026-0{month}-01", [pk(ANALIS)]) for month in (1, 2, 3)
+        ]
+
+
+def test_a_rated_month_queues_nothing_where_the_daily_log_is_switched_off(
+    org, queued, django_capture_on_commit_callbacks
+):
+    with org:
+        analyst = pk(ANALIS)
+        month_recompute(date(2026, 1, 1), employee_ids=[analyst])
+        PolicySetting.objects.update_or_create(
+            key="performance.daily_activity_log", defaults={"value": False}
+        )
+        waiting = submitted(ANALIS)
+        with django_capture_on_commit_callbacks(execute=True):
+            rate(waiting)
+
         assert queued == []
+
+
+def test_reporting_a_realisation_queues_the_owners_month(
+    org, queued, django_capture_on_commit_callbacks
+):
+    with org:
+        analyst = pk(ANALIS)
+        month_recompute(date(2026, 1, 1), employee_ids=[analyst])
+        evaluation = draft(ANALIS)
+        with django_capture_on_commit_callbacks(execute=True):
+            ev.realisation_set(
+                evaluation=evaluation, by=user(ANALIS), iki=_iki(evaluation), value="4"
+            )
+
+        assert queued == [(org.schema_name, "2026-01-01", [analyst])]
 
 
 # --- The hourly job -----------------------------------------------------------------------------
@@ -423,6 +486,20 @@ def test_the_refresh_queues_last_month_and_this_month_when_a_month_row_is_recent
         (org.schema_name, "2026-04-01", None),  # the whole Pemda
         (org.schema_name, "2026-05-01", None),
     ]
+
+
+def test_the_refresh_does_nothing_where_the_daily_log_is_switched_off(
+    org, queued, django_capture_on_commit_callbacks
+):
+    with org:
+        month_recompute(date(2026, 5, 1), employee_ids=[pk(ANALIS)])  # this month's row
+        PolicySetting.objects.update_or_create(
+            key="performance.daily_activity_log", defaults={"value": False}
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            assert pemda_job_get("activity.indices_refresh")(org) == {"months": 0}
+
+    assert queued == []
 
 
 def test_an_activity_of_this_month_alone_puts_the_log_in_use(
@@ -513,6 +590,24 @@ def test_a_month_to_come_is_refused_with_a_message_and_nothing_queued(
     told = list(get_messages(response.wsgi_request))
     assert [message.level_tag for message in told] == ["error"]
     assert "06/2026" in told[0].message
+    assert queued == []
+    with org:
+        assert recompute_events() == []
+
+
+@pytest.mark.parametrize("month", ["2026-13", "bulan", "", "2024-12"])
+def test_a_bad_or_old_month_is_refused_and_the_view_keeps_its_level(
+    org, people, queued, django_capture_on_commit_callbacks, month
+):
+    with org:
+        opd = unit("BKPSDMD")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = people["admin"].post(RECOMPUTE, {"bulan": month, "opd": opd.pk})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{DASHBOARD}?opd={opd.pk}&bulan=")
+    told = list(get_messages(response.wsgi_request))
+    assert [message.level_tag for message in told] == ["error"]
     assert queued == []
     with org:
         assert recompute_events() == []

@@ -1091,7 +1091,7 @@ def test_realisations_are_saved_together_in_the_same_statements_whatever_their_n
         assert evaluation.realisations.count() == 2 * rhk_count
         # savepoint, access, lock, the IKI, the upsert, the clear, and whether the owner has
         # the month's activity row (core.activity.indices: the RHK realisation follows)
-        assert len(queries) <= 9
+        assert len(queries) <= 11  # (+ two settings: whether the Pemda keeps the log, its period)
 
 
 def test_one_refused_realisation_saves_none_and_names_its_index(org, english):

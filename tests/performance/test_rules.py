@@ -21,6 +21,8 @@ from core.performance.rules import (
     count_of_percent,
     distribution_violations,
     hasil_of_unit_head,
+    iki_is_level,
+    iki_progress,
     leniency,
     perilaku_overall,
     predikat,
@@ -648,3 +650,66 @@ def test_a_refused_transition_says_why(english):
 def test_an_unknown_action_or_state_is_refused(state, action):
     with pytest.raises(PerformanceError):
         transition_target(state, action)
+
+
+# --- An IKI's progress in a period ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("target", "realisation", "unit", "months", "progress"),
+    [
+        # Counted over the year: the target's share by the period's end.
+        (12, 3, "Laporan", 3, "100.00"),  # March: 3 of 12 is on track
+        (12, 2, "Laporan", 3, "66.67"),
+        (12, 6, "Dokumen", 12, "50.00"),  # the year: half the target
+        (12, 12, "Dokumen", 6, "100.00"),  # ahead counts as on track
+        (10, 1, "Kegiatan", 1, "100.00"),  # January: 10/12 due, 1.2 % over
+        (24, 1, "Kegiatan", 1, "50.00"),
+        (12, 0, "Bulan", 9, "0.00"),
+        (5, "7.5", "Hari", 6, "100.00"),
+        # Levels: the target as it stands, whatever the period.
+        (90, 81, "%", 1, "90.00"),
+        (90, 81, "%", 12, "90.00"),
+        (80, 60, "Indeks", 3, "75.00"),
+        (80, 60, " NILAI ", 3, "75.00"),  # any case, any spacing
+        (100, 120, "persen", 6, "100.00"),  # at most 100
+        (8, 2, "Jam/minggu", 4, "25.00"),
+        (3, 1, "%", 5, "33.33"),
+        (3, 2, "%", 5, "66.67"),  # 66.666…: halves up
+        (200, 1, "%", 1, "0.50"),
+        (10, -5, "%", 1, "0.00"),  # never below 0
+    ],
+)
+def test_an_ikis_progress_is_its_realisation_against_the_target_due(
+    target, realisation, unit, months, progress
+):
+    result = iki_progress(target, realisation, target_unit=unit, months_elapsed=months)
+
+    assert result == Decimal(progress)
+    assert str(result) == progress
+
+
+@pytest.mark.parametrize(
+    ("target", "realisation"), [(12, None), (None, 5), (0, 5), (-3, 5), ("0", "0")]
+)
+def test_an_ikis_progress_that_cannot_be_measured_is_none(target, realisation):
+    assert iki_progress(target, realisation, target_unit="Laporan", months_elapsed=6) is None
+    assert iki_progress(target, realisation, target_unit="%", months_elapsed=6) is None
+
+
+@pytest.mark.parametrize(
+    ("target", "realisation", "months"),
+    [(12, 3, 0), (12, 3, 13), ("twelve", 3, 3), (12, "three", 3), (12, "NaN", 3)],
+)
+def test_an_ikis_progress_refuses_nonsense(target, realisation, months):
+    with pytest.raises(ValueError):
+        iki_progress(target, realisation, target_unit="Laporan", months_elapsed=months)
+
+
+@pytest.mark.parametrize(
+    ("unit", "level"),
+    [("%", True), ("Indeks", True), ("nilai", True), ("Jam/minggu", True), ("Skor", True),
+     ("Laporan", False), ("Dokumen", False), ("Hari", False), ("", False), (None, False)],
+)  # fmt: skip
+def test_a_level_is_told_by_its_unit(unit, level):
+    assert iki_is_level(unit) is level
