@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -33,7 +33,8 @@ from core.accounts.models import Role
 from core.activity import rules
 from core.activity.indices import month_first, organisation_indices
 from core.activity.models import Activity, ActivityState, MonthlyIndex
-from core.config.selectors import setting_get
+from core.config.periods import period_of
+from core.config.selectors import evaluation_period_kind, setting_get
 from core.org.access import WHOLE_PEMDA_ROLES, employee_of
 from core.org.models import Employee, Unit
 from core.performance.calibration import RATED_STATES
@@ -221,7 +222,8 @@ def leader_scope(*, user, opd_id=None, unit_id=None) -> Scope:
 def _stored(scope: Scope) -> tuple[dict, str]:
     """The filter and the group field of the rows that record the unit and OPD they were
     written in (MonthlyIndex, rated Evaluation): an OPD's or the Pemda's month reads them
-    through their own indexes instead of joining every employee of the scope."""
+    through their own indexes instead of going through the scope's employees and their
+    units."""
     if scope.level == "pemda":
         return {}, "opd_id"
     if scope.level == "opd":
@@ -249,18 +251,19 @@ def _late(scope: Scope, cutoff) -> QuerySet:
     )
 
 
-def _months_of(scope: Scope, month: datetime.date) -> tuple[QuerySet, str]:
-    """The scope's month rows (MonthlyIndex), with the field the view's rows group by."""
+def _months_of(scope: Scope, month: datetime.date, *, active=True) -> tuple[QuerySet, str]:
+    """The scope's month rows (MonthlyIndex), with the field the view's rows group by; of
+    active employees only unless ``active`` is False (the stamp: any change will do)."""
     stored, group = _stored(scope)
     rows = MonthlyIndex.objects.filter(month=month, **stored)
     if not group:
         return rows.filter(employee__in=scope.people), "employee_id"
-    return rows.filter(employee__is_active=True), group
+    return (rows.filter(employee__is_active=True) if active else rows), group
 
 
 def leader_view(*, user, month: datetime.date, opd_id=None, unit_id=None, today=None) -> View:
     """The rows of the level asked: the Pemda's OPDs; an OPD's units; a unit's people.
-    Seven queries (and the settings) whatever the level's size."""
+    Eight queries (and the settings) whatever the level's size."""
     from core.activity.services import calendar_current, today_local
 
     scope = leader_scope(user=user, opd_id=opd_id, unit_id=unit_id)
@@ -318,9 +321,22 @@ def leader_view(*, user, month: datetime.date, opd_id=None, unit_id=None, today=
         if level == "unit":
             row.iko = iko
 
+    if level != "unit":
+        # Active people without a month row yet (none logged, no recompute since the month
+        # began, or just hired): counted where they are now, with nothing done.
+        unrecorded = people.exclude(
+            Exists(MonthlyIndex.objects.filter(employee=OuterRef("pk"), month=month))
+        )
+        for key, n in unrecorded.values_list(scope.group).annotate(n=Count("pk")).order_by():
+            if key in by_key:
+                by_key[key].people += n
+                by_key[key].capacity += n * target
+
     # Ratings grouped by the unit and OPD they were given in (recorded on the evaluation).
     stored, rated_group = _stored(scope)
-    rated = Evaluation.objects.filter(period=f"{month:%Y-%m}", state__in=RATED_STATES, **stored)
+    rated = Evaluation.objects.filter(
+        period=period_of(evaluation_period_kind(), month).code, state__in=RATED_STATES, **stored
+    )
     if not rated_group:
         rated, rated_group = rated.filter(skp__employee__in=people), "skp__employee_id"
     for key, value, n in (
@@ -354,7 +370,7 @@ def leader_view(*, user, month: datetime.date, opd_id=None, unit_id=None, today=
 def view_stamp(scope: Scope, month: datetime.date) -> str:
     """What changes when an entry of the scope in ``month`` is logged or decided: its
     month rows' last change (one indexed aggregate over one row per person)."""
-    months, _group = _months_of(scope, month)
+    months, _group = _months_of(scope, month, active=False)
     last = months.aggregate(last=Max("computed_at"))["last"]
     return last.isoformat() if last else ""
 

@@ -12,7 +12,8 @@
    the month (the month itself in the Model Surabaya), by the tenant's table
    ``activity.behaviour_scores``; the final score by the tenant's weights (80 : 20 in the
    Model Surabaya) and whether the performance pay is withheld below the minimum;
-7. every row written in one upsert per batch.
+7. the rows written in chunks of people, each chunk in a transaction of its own that holds
+   the month against the log's writes only while it reads their minutes and writes them.
 
 A month without a rated perilaku has no final score yet (the IKI stands alone, and no pay
 is flagged as withheld on a score that does not exist).
@@ -24,6 +25,7 @@ import datetime
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -45,9 +47,10 @@ from core.config.selectors import evaluation_period_kind, setting_get
 from core.org.models import Employee, Unit
 from core.performance.calibration import RATED_STATES
 from core.performance.models import Evaluation, Realisation, Skp
-from core.performance.rules import Approach, EvaluationState, iki_progress
+from core.performance.rules import Approach, Aspect, EvaluationState, iki_progress
 
 BATCH = 2000
+CHUNK = 2000  # people per transaction of a month's recompute
 REPORTED_STATES = (EvaluationState.SUBMITTED, EvaluationState.EVALUATED, EvaluationState.FINAL)
 DEFAULT_BEHAVIOUR_SCORES = {"DI_ATAS": 100, "SESUAI": 85, "DI_BAWAH": 60}
 
@@ -170,7 +173,8 @@ def rhk_progress(first: datetime.date, employee_ids=None) -> dict[int, list]:
     """{employee id: [each quantitative IKI's progress]} in the Pemda's evaluation period
     that holds the month of ``first`` (the month itself in the Model Surabaya), from the
     realisations of evaluations submitted or rated (a draft is not reported yet), by
-    ``core.performance.rules.iki_progress``. One query."""
+    ``core.performance.rules.iki_progress``; an IKI of the time aspect is left out (an SKP
+    does not say whether fewer days or more is the better). One query."""
     period = period_of(evaluation_period_kind(), first)
     rows = Realisation.objects.filter(
         evaluation__period=period.code,
@@ -178,7 +182,7 @@ def rhk_progress(first: datetime.date, employee_ids=None) -> dict[int, list]:
         value__isnull=False,
         iki__approach=Approach.KUANTITATIF,
         iki__target_value__isnull=False,
-    )
+    ).exclude(iki__aspect=Aspect.WAKTU)  # time: fewer hours or days may be the better
     if employee_ids is not None:
         rows = rows.filter(evaluation__skp__employee_id__in=list(employee_ids))
     found: dict[int, list] = defaultdict(list)
@@ -236,8 +240,11 @@ def month_recompute_enqueue(days: Iterable[datetime.date], employee_ids=None) ->
     months = sorted({day.replace(day=1) for day in days})
     ids = sorted(set(employee_ids)) if employee_ids is not None else None
     for month in months:
+        # robust: a broker down does not fail the request whose change has committed (the
+        # hourly refresh catches up).
         transaction.on_commit(
-            lambda month=month: activity_month_recompute_task.delay(schema, month.isoformat(), ids)
+            lambda month=month: activity_month_recompute_task.delay(schema, month.isoformat(), ids),
+            robust=True,
         )
     return len(months)
 
@@ -263,42 +270,88 @@ def month_lock(first: datetime.date, *, shared: bool) -> None:
         cursor.execute(f"SELECT {function}(%s, %s)", list(month_lock_key(first)))
 
 
-@transaction.atomic
+@contextmanager
+def _recompute_lock(first: datetime.date):
+    """One recompute of a month at a time in a Pemda (the log's writes are not held by
+    it): a later recompute, which reads later KPI, ratings and realisations, waits for an
+    earlier one instead of having its rows written over by it (found in review). A
+    session lock released on the way out; inside a transaction (a test, the demo), a
+    transaction lock."""
+    from django.db import connection
+
+    schema, month = month_lock_key(first)
+    key = [schema ^ 0x5A5A5A5A, month]  # not the month lock's key
+    with connection.cursor() as cursor:
+        if connection.in_atomic_block:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", key)
+            yield
+            return
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", key)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+
+
 def month_recompute(day: datetime.date, employee_ids=None) -> int:
     """Recompute the month of ``day`` for every active employee (or those of
-    ``employee_ids``); returns the rows written. The log's writes of that month wait
-    meanwhile (``month_lock``)."""
+    ``employee_ids``); returns the rows written.
+
+    One recompute of a month at a time (``_recompute_lock``). People go in chunks of
+    ``CHUNK``, in id order, each chunk in a transaction of its own that holds the month
+    against the log's writes (``month_lock``) while it reads their minutes and writes
+    their rows: a write waits for one chunk at most, not for the whole Pemda."""
     first = month_first(day)
-    last = _month_last(first)
-    month_code = f"{first:%Y-%m}"
-    settings = _settings()
-    people = Employee.objects.filter(is_active=True)
-    activities = Activity.objects.filter(day__range=(first, last))
-    ids = None
-    if employee_ids is not None:
-        ids = sorted({int(pk) for pk in employee_ids})
-        people, activities = people.filter(pk__in=ids), activities.filter(employee_id__in=ids)
+    ids = None if employee_ids is None else sorted({int(pk) for pk in employee_ids})
+    with _recompute_lock(first):
+        people = Employee.objects.filter(is_active=True)
+        if ids is not None:
+            people = people.filter(pk__in=ids)
+        # What the log's writes do not change, read once.
+        rated = Evaluation.objects.filter(
+            period=period_of(evaluation_period_kind(), first).code, state__in=RATED_STATES
+        )
+        if ids is not None:
+            rated = rated.filter(skp__employee_id__in=ids)
+        month = _Month(
+            first=first,
+            settings=_settings(),
+            behaviour=dict(rated.values_list("skp__employee_id", "perilaku")),
+            progress=rhk_progress(first, ids),
+        )
+        staff = list(people.order_by("pk").values_list("pk", "unit_id", "unit__opd_id"))
+        month.iko = _person_indices(
+            ((pk, unit_id) for pk, unit_id, _opd in staff),
+            kpi_achievements(f"{first:%Y-%m}"),
+            unit_lines(),
+        )
+        for start in range(0, len(staff), CHUNK):
+            _chunk_write(month, staff[start : start + CHUNK])
+    return len(staff)
 
-    # What the log's writes do not change, read before the month is held.
-    rated = Evaluation.objects.filter(
-        period=period_of(evaluation_period_kind(), first).code, state__in=RATED_STATES
-    )
-    if ids is not None:
-        rated = rated.filter(skp__employee_id__in=ids)
-    behaviour = dict(rated.values_list("skp__employee_id", "perilaku"))
-    progress = rhk_progress(first, ids)
-    staff = list(people.order_by("pk").values_list("pk", "unit_id", "unit__opd_id"))
-    iko = _person_indices(
-        ((pk, unit_id) for pk, unit_id, _opd in staff),
-        kpi_achievements(month_code),
-        unit_lines(),
-    )
 
-    # The minutes and the attendance: the log's writes of the month wait meanwhile.
+@dataclass
+class _Month:
+    first: datetime.date
+    settings: dict
+    behaviour: dict
+    progress: dict
+    iko: dict = field(default_factory=dict)
+
+
+@transaction.atomic
+def _chunk_write(month: _Month, staff: list[tuple]) -> None:
+    """The rows of ``staff`` (id, unit, OPD; in id order, as the log's writes upsert in
+    core.activity.rollup: no deadlock), their minutes read and their rows written while
+    the month is held."""
+    first, settings = month.first, month.settings
+    ids = [pk for pk, _unit, _opd in staff]
     month_lock(first, shared=False)
     minutes: dict[int, dict] = defaultdict(lambda: {"approved": {}, "pending": 0, "logged": 0})
     for employee_id, on, state, total in (
-        activities.exclude(state=ActivityState.REJECTED)
+        Activity.objects.filter(day__range=(first, _month_last(first)), employee_id__in=ids)
+        .exclude(state=ActivityState.REJECTED)
         .values_list("employee_id", "day", "state")
         .annotate(total=Sum("minutes"))
         .order_by()
@@ -312,12 +365,11 @@ def month_recompute(day: datetime.date, employee_ids=None) -> int:
     attendance = {
         (employee_id, on): (status, hours)
         for employee_id, on, status, hours in Attendance.objects.filter(
-            day__range=(first, last), employee_id__in=list(minutes)
+            day__range=(first, _month_last(first)), employee_id__in=list(minutes)
         ).values_list("employee_id", "day", "status", "hours_present")
     }
 
     rows = []
-    # In id order, as the log's writes upsert (core.activity.rollup): no deadlock.
     for employee_id, unit_id, opd_id in staff:
         mine = minutes.get(employee_id, {"approved": {}, "pending": 0, "logged": 0})
         caps = {
@@ -330,7 +382,7 @@ def month_recompute(day: datetime.date, employee_ids=None) -> int:
         }
         counted = rules.capped_minutes(mine["approved"], caps)
         iki = rules.individual_index(counted, settings["target"])
-        rating = behaviour.get(employee_id)
+        rating = month.behaviour.get(employee_id)
         behaviour_score = settings["behaviour_scores"].get(rating) if rating else None
         score = None
         if behaviour_score is not None:
@@ -352,8 +404,8 @@ def month_recompute(day: datetime.date, employee_ids=None) -> int:
                 pending_minutes=mine["pending"],
                 target_minutes=settings["target"],
                 iki=iki,
-                iko=iko.get(employee_id),
-                rhk=rules.rhk_achievement(progress.get(employee_id, ())),
+                iko=month.iko.get(employee_id),
+                rhk=rules.rhk_achievement(month.progress.get(employee_id, ())),
                 behaviour=behaviour_score,
                 score=score,
                 pay_withheld=score is not None and rules.pay_withheld(score, settings["minimum"]),
@@ -381,4 +433,3 @@ def month_recompute(day: datetime.date, employee_ids=None) -> int:
             "computed_at",
         ],
     )
-    return len(rows)

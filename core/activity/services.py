@@ -647,6 +647,8 @@ def indices_recompute_request(*, by, month: date) -> int:
     today = today_local()
     if first > today.replace(day=1):
         raise ActivityError(_("%(month)s has not begun yet.") % {"month": f"{first:%m/%Y}"})
+    if not setting_get("performance.daily_activity_log", False):
+        raise ActivityError(_("This Pemda does not keep the daily activity log."))
     if first.year < today.year - 1:  # as attendance: this year and last
         raise ActivityError(
             _("Only the months of this year and last year are recomputed; %(month)s is older.")

@@ -20,6 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.activity import dashboard, services
 from core.activity.models import Activity, ActivityState, Attendance, MonthlyIndex
+from core.config.periods import period_of
+from core.config.selectors import evaluation_period_kind
 from core.org.models import Employee
 from core.performance.models import Evaluation
 from core.performance.rules import Predikat
@@ -107,7 +109,7 @@ def dashboard_recompute(request):
     raw = request.POST.get("bulan", "")
     month = dashboard.month_parse(raw, today)
     back = request.POST.copy()
-    query = {key: back[key] for key in ("opd", "unit") if _id(back.get(key)) is not None}
+    query = {key: back[key] for key in ("opd", "unit") if str(back.get(key, "")).isdigit()}
     if f"{month:%Y-%m}" != raw:
         messages.error(request, _("Choose the month to recompute from the list."))
     else:
@@ -169,7 +171,9 @@ def dashboard_person(request, pk: int):
     ]
     index = MonthlyIndex.objects.filter(employee=person, month=month).first()
     evaluation = (
-        Evaluation.objects.filter(skp__employee=person, period=f"{month:%Y-%m}")
+        Evaluation.objects.filter(
+            skp__employee=person, period=period_of(evaluation_period_kind(), month).code
+        )
         .only("predikat", "state")
         .first()
     )

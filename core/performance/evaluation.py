@@ -258,8 +258,8 @@ def realisations_set(
     nothing. ``items`` are (iki or its id, value, text); with ``clear_others`` the IKI not
     listed are cleared. The owner, while the evaluation is a draft or returned (checked
     and locked once). Returns the refusals by the index of the item ({}: all saved); with
-    any refusal nothing is saved. At most eleven statements whatever the number of IKI (the
-    followers, core.performance.followers, included)."""
+    any refusal nothing is saved. Four statements whatever the number of IKI. (A draft's
+    realisations are not reported yet: its followers hear of them when it is submitted.)"""
     _locked_editable(evaluation, by)
     indicators = Iki.objects.filter(rhk__skp_id=evaluation.skp_id).in_bulk()
     refused: dict[int, str] = {}
@@ -290,7 +290,6 @@ def realisations_set(
         Realisation.objects.filter(evaluation=evaluation).exclude(iki_id__in=list(rows)).update(
             value=None, text=""
         )
-    evaluation_changed(evaluation)  # modules above may follow (the activity indices)
     return {}
 
 
@@ -527,6 +526,7 @@ def evaluation_submit(*, evaluation: Evaluation, by, version) -> Evaluation:
         before={"state": before},
         after={"state": state, "appraiser": evaluation.appraiser_name},
     )
+    evaluation_changed(evaluation)  # its realisations are reported now
     return evaluation
 
 
@@ -542,7 +542,6 @@ def evaluation_return(*, evaluation: Evaluation, by, note, version) -> Evaluatio
     note = _text(note, what=_("the reason for returning"), required=True)
     state = transition_target(evaluation.state, "return")
     _period_open_check(evaluation, now=False)
-    was_rated = evaluation.state == EvaluationState.EVALUATED
     before = {
         "state": evaluation.state,
         "hasil": evaluation.hasil,
@@ -579,8 +578,7 @@ def evaluation_return(*, evaluation: Evaluation, by, note, version) -> Evaluatio
         after={"state": state},
         reason=note,
     )
-    if was_rated:
-        evaluation_changed(evaluation)
+    evaluation_changed(evaluation)  # its realisations no longer count, nor its rating
     return evaluation
 
 

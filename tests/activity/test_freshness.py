@@ -377,7 +377,7 @@ def test_a_rated_month_of_someone_without_a_month_row_queues_nothing(
         assert queued == []
 
 
-def test_returning_a_rated_month_queues_it_and_returning_an_unrated_one_does_not(
+def test_returning_a_month_queues_it_rated_or_only_submitted(
     org, queued, django_capture_on_commit_callbacks
 ):
     with org:
@@ -386,7 +386,8 @@ def test_returning_a_rated_month_queues_it_and_returning_an_unrated_one_does_not
         waiting = submitted(PPPK)
         with django_capture_on_commit_callbacks(execute=True):
             ev.evaluation_return(evaluation=waiting, by=user("kasub"), note="Lengkapi", version=1)
-        assert queued == []
+        assert queued == [(org.schema_name, "2026-01-01", [pk(PPPK)])]  # reported no more
+        queued.clear()
 
         with django_capture_on_commit_callbacks(execute=True):
             ev.evaluation_return(evaluation=done, by=user("kasub"), note="Ulangi", version=2)
@@ -436,9 +437,11 @@ def test_a_rated_month_queues_nothing_where_the_daily_log_is_switched_off(
         assert queued == []
 
 
-def test_reporting_a_realisation_queues_the_owners_month(
+def test_submitting_queues_the_owners_month_and_a_draft_realisation_does_not(
     org, queued, django_capture_on_commit_callbacks
 ):
+    """A draft's realisations are not reported yet (indices.rhk_progress): typing them
+    queues nothing; submitting reports them; returning withdraws them."""
     with org:
         analyst = pk(ANALIS)
         month_recompute(date(2026, 1, 1), employee_ids=[analyst])
@@ -447,8 +450,23 @@ def test_reporting_a_realisation_queues_the_owners_month(
             ev.realisation_set(
                 evaluation=evaluation, by=user(ANALIS), iki=_iki(evaluation), value="4"
             )
-
+            ev.realisation_set(
+                evaluation=evaluation,
+                by=user(ANALIS),
+                iki=_iki(evaluation, "kualitatif"),
+                text="Selesai",
+            )
+        assert queued == []
+        with django_capture_on_commit_callbacks(execute=True):
+            sent = ev.evaluation_submit(
+                evaluation=evaluation, by=user(ANALIS), version=evaluation.version
+            )
         assert queued == [(org.schema_name, "2026-01-01", [analyst])]
+        with django_capture_on_commit_callbacks(execute=True):
+            ev.evaluation_return(
+                evaluation=sent, by=user(KASUB), note="Lengkapi bukti", version=sent.version
+            )
+        assert queued == [(org.schema_name, "2026-01-01", [analyst])] * 2
 
 
 # --- The hourly job -----------------------------------------------------------------------------
@@ -610,6 +628,16 @@ def test_a_bad_or_old_month_is_refused_and_the_view_keeps_its_level(
     assert [message.level_tag for message in told] == ["error"]
     assert queued == []
     with org:
+        assert recompute_events() == []
+
+
+def test_no_recompute_where_the_daily_log_is_switched_off(org, english, queued):
+    with org:
+        PolicySetting.objects.update_or_create(
+            key="performance.daily_activity_log", defaults={"value": False}
+        )
+        with pytest.raises(services.ActivityError, match="does not keep the daily"):
+            services.indices_recompute_request(by=user("admin"), month=date(2026, 4, 1))
         assert recompute_events() == []
 
 

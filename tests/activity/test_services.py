@@ -219,6 +219,29 @@ def test_the_month_counts_approved_minutes_capped_by_the_hours_present(org):
         assert MonthlyIndex.objects.filter(employee__nip=ANALIS).count() == 1
 
 
+def test_a_month_recomputed_in_chunks_of_people_is_the_month_recomputed_at_once(
+    org, monkeypatch
+):
+    """Each chunk of people is a transaction of its own (the log's writes wait for one
+    chunk at most); chunks of 2 give the very rows one chunk gives."""
+    from core.activity import indices
+    from core.activity.models import MonthlyIndex
+
+    fields = ("employee_id", "unit_id", "logged_minutes", "approved_minutes", "iki", "iko")
+    with org:
+        for nip in (ANALIS, PPPK):
+            present(nip, YESTERDAY)
+        entries = [log(quantity="4"), log(nip=PPPK, quantity="2")]
+        services.activities_decide(by=user(KASUB), ids=[e.pk for e in entries], approve=True)
+        people = indices.month_recompute(TODAY)
+        whole = sorted(MonthlyIndex.objects.values_list(*fields))
+        MonthlyIndex.objects.all().delete()
+        monkeypatch.setattr(indices, "CHUNK", 2)
+        assert indices.month_recompute(TODAY) == people > 4
+        assert sorted(MonthlyIndex.objects.values_list(*fields)) == whole
+        assert {row[3] for row in whole} >= {120, 60}
+
+
 # --- Favourites, "repeat yesterday", the calendar's days --------------------------------------
 
 

@@ -1089,9 +1089,7 @@ def test_realisations_are_saved_together_in_the_same_statements_whatever_their_n
             )
         assert refused == {}
         assert evaluation.realisations.count() == 2 * rhk_count
-        # savepoint, access, lock, the IKI, the upsert, the clear, and whether the owner has
-        # the month's activity row (core.activity.indices: the RHK realisation follows)
-        assert len(queries) <= 11  # (+ two settings: whether the Pemda keeps the log, its period)
+        assert len(queries) <= 8  # savepoint, access, lock, the IKI, the upsert, the clear
 
 
 def test_one_refused_realisation_saves_none_and_names_its_index(org, english):

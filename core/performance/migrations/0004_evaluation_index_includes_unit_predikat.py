@@ -1,8 +1,10 @@
 # Written for the change: the new index is built before the old one goes, both without
-# locking evaluations out (CONCURRENTLY: a Pemda holds hundreds of thousands of them).
+# locking evaluations out (saas_platform.migration_operations: a Pemda holds hundreds of
+# thousands of them).
 
-from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
 from django.db import migrations, models
+
+from saas_platform.migration_operations import AddIndexQuietly, RemoveIndexQuietly
 
 
 class Migration(migrations.Migration):
@@ -13,7 +15,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        AddIndexConcurrently(
+        AddIndexQuietly(
             model_name="evaluation",
             index=models.Index(
                 fields=["period", "opd", "state"],
@@ -21,5 +23,5 @@ class Migration(migrations.Migration):
                 name="evaluation_period_opd_rated",
             ),
         ),
-        RemoveIndexConcurrently(model_name="evaluation", name="evaluation_period_opd"),
+        RemoveIndexQuietly(model_name="evaluation", name="evaluation_period_opd"),
     ]
