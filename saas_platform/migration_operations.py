@@ -19,9 +19,7 @@ class AddIndexQuietly(AddIndexConcurrently):
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.in_atomic_block:
-            return AddIndex.database_backwards(
-                self, app_label, schema_editor, from_state, to_state
-            )
+            return AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
         return super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 

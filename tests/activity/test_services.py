@@ -219,9 +219,7 @@ def test_the_month_counts_approved_minutes_capped_by_the_hours_present(org):
         assert MonthlyIndex.objects.filter(employee__nip=ANALIS).count() == 1
 
 
-def test_a_month_recomputed_in_chunks_of_people_is_the_month_recomputed_at_once(
-    org, monkeypatch
-):
+def test_a_month_recomputed_in_chunks_of_people_is_the_month_recomputed_at_once(org, monkeypatch):
     """Each chunk of people is a transaction of its own (the log's writes wait for one
     chunk at most); chunks of 2 give the very rows one chunk gives."""
     from core.activity import indices
