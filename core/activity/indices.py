@@ -197,7 +197,7 @@ def rhk_progress(first: datetime.date, employee_ids=None) -> dict[int, list]:
 
 def evaluation_follow(evaluation) -> None:
     """Follower of an evaluation's change (core.performance.followers, registered by the
-    app): rated, returned or realised, its owner's months of the period that have begun
+    app): submitted, returned or rated, its owner's months of the period that have begun
     are recomputed by the worker once this commits, when the Pemda keeps the daily log and
     the owner has a month row in that period."""
     from core.activity.services import today_local
@@ -270,41 +270,57 @@ def month_lock(first: datetime.date, *, shared: bool) -> None:
         cursor.execute(f"SELECT {function}(%s, %s)", list(month_lock_key(first)))
 
 
+class RecomputeBusy(Exception):
+    """Another recompute of the month is running (``month_recompute(wait=False)``)."""
+
+
 @contextmanager
-def _recompute_lock(first: datetime.date):
+def _recompute_lock(first: datetime.date, *, wait: bool):
     """One recompute of a month at a time in a Pemda (the log's writes are not held by
-    it): a later recompute, which reads later KPI, ratings and realisations, waits for an
-    earlier one instead of having its rows written over by it (found in review). A
-    session lock released on the way out; inside a transaction (a test, the demo), a
-    transaction lock."""
-    from django.db import connection
+    it): a later recompute, which reads later KPI, ratings and realisations, runs after an
+    earlier one instead of having its rows written over by it (found in review).
+
+    Inside a transaction (a test, the demo) a transaction lock; otherwise (the worker) a
+    session lock, released on the way out, and the connection closed if that fails (a
+    lock must not outlive its task on a reused connection). With ``wait`` False a busy
+    month raises RecomputeBusy at once: the worker retries later rather than hold a slot
+    that other Pemda's tasks need."""
+    from django.db import DatabaseError, connection
 
     schema, month = month_lock_key(first)
     key = [schema ^ 0x5A5A5A5A, month]  # not the month lock's key
-    with connection.cursor() as cursor:
-        if connection.in_atomic_block:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", key)
-            yield
-            return
-        cursor.execute("SELECT pg_advisory_lock(%s, %s)", key)
+    scope = "_xact" if connection.in_atomic_block else ""
+    function = f"pg_advisory{scope}_lock" if wait else f"pg_try_advisory{scope}_lock"
+    held = False
     try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {function}(%s, %s)", key)
+            (granted,) = cursor.fetchone()
+        held = granted is not False  # pg_advisory_lock returns void (None)
+        if not held:
+            raise RecomputeBusy(f"{first:%Y-%m}")
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+        if held and not scope:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+            except DatabaseError:
+                connection.close()  # the session, and its lock, end here
 
 
-def month_recompute(day: datetime.date, employee_ids=None) -> int:
+def month_recompute(day: datetime.date, employee_ids=None, *, wait: bool = True) -> int:
     """Recompute the month of ``day`` for every active employee (or those of
     ``employee_ids``); returns the rows written.
 
     One recompute of a month at a time (``_recompute_lock``). People go in chunks of
     ``CHUNK``, in id order, each chunk in a transaction of its own that holds the month
     against the log's writes (``month_lock``) while it reads their minutes and writes
-    their rows: a write waits for one chunk at most, not for the whole Pemda."""
+    their rows: a write waits for one chunk at most, not for the whole Pemda. With
+    ``wait`` False, RecomputeBusy when another recompute of the month runs."""
     first = month_first(day)
     ids = None if employee_ids is None else sorted({int(pk) for pk in employee_ids})
-    with _recompute_lock(first):
+    with _recompute_lock(first, wait=wait):
         people = Employee.objects.filter(is_active=True)
         if ids is not None:
             people = people.filter(pk__in=ids)

@@ -8,12 +8,16 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from core.activity.indices import month_recompute
+from core.activity.indices import RecomputeBusy, month_recompute
 
 # The whole Pemda's month: at most 30 s at Surabaya's size (README "Performance"); the
 # limits leave room for a busy database.
 SOFT_TIME_LIMIT = 600
 TIME_LIMIT = 900
+# A month being recomputed already: try again shortly, for as long as a whole Pemda's
+# recompute may take (the worker's slot is not held meanwhile).
+BUSY_COUNTDOWN = 10
+BUSY_RETRIES = 60
 
 
 @shared_task(
@@ -29,12 +33,12 @@ def activity_month_recompute_task(self, schema: str, day: str, employee_ids=None
     active); only ``employee_ids`` when given. Queued once the change commits
     (``indices.month_recompute_enqueue``) by attendance changes, decisions on entries
     (their owners' months: the IKI, the score and the pay flag follow each approval), KPI
-    figures, weights and teams (whom they credit), rated, returned or realised evaluations
-    (their owner), the hourly job (this month and last) and the admin.
+    figures, weights and teams (whom they credit), submitted, returned or rated
+    evaluations (their owner), the hourly job (this month and last) and the admin.
 
     Repeatable: the recompute rewrites the month from what is stored. A lost database
-    connection or a deadlock with another recompute of the same month is retried with
-    backoff."""
+    connection is retried with backoff; a month another recompute holds, shortly after
+    (RecomputeBusy)."""
     from tenants.lifecycle import PemdaStatus
     from tenants.models import Pemda
 
@@ -44,6 +48,8 @@ def activity_month_recompute_task(self, schema: str, day: str, employee_ids=None
         return 0
     try:
         with pemda, timezone.override(pemda.time_zone):
-            return month_recompute(datetime.date.fromisoformat(day), employee_ids)
+            return month_recompute(datetime.date.fromisoformat(day), employee_ids, wait=False)
+    except RecomputeBusy as exc:  # another recompute of the month: after it, not beside it
+        raise self.retry(exc=exc, countdown=BUSY_COUNTDOWN, max_retries=BUSY_RETRIES) from exc
     except OperationalError as exc:
         raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc

@@ -21,6 +21,6 @@ def evaluation_follower_register(follower: Callable) -> Callable:
 
 
 def evaluation_changed(evaluation) -> None:
-    """An evaluation was rated, returned after a rating, or its realisations changed."""
+    """An evaluation was submitted (its realisations reported), returned or rated."""
     for follower in _followers:
         follower(evaluation)

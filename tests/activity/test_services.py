@@ -240,6 +240,34 @@ def test_a_month_recomputed_in_chunks_of_people_is_the_month_recomputed_at_once(
         assert {row[3] for row in whole} >= {120, 60}
 
 
+def test_a_worker_finds_the_month_busy_while_another_recompute_holds_it(org):
+    """Two recomputes of a month never overlap. The worker's does not wait for another
+    (wait=False: RecomputeBusy, and its task retries later); the log's month lock is
+    another key, so logging goes on meanwhile."""
+    import psycopg2
+    from django.db import connection
+
+    from core.activity import indices
+
+    params = connection.get_connection_params()
+    other = psycopg2.connect(**{k: v for k, v in params.items() if k != "cursor_factory"})
+    other.autocommit = True
+    try:
+        with org:
+            schema, month = indices.month_lock_key(TODAY)
+            with other.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_lock(%s, %s)", [schema ^ 0x5A5A5A5A, month])
+            with pytest.raises(indices.RecomputeBusy):
+                indices.month_recompute(TODAY, wait=False)
+            present(ANALIS, YESTERDAY)
+            assert log(quantity="1").minutes == 30  # the log's writes are not held
+            with other.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [schema ^ 0x5A5A5A5A, month])
+            assert indices.month_recompute(TODAY, wait=False) > 0
+    finally:
+        other.close()
+
+
 # --- Favourites, "repeat yesterday", the calendar's days --------------------------------------
 
 
