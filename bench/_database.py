@@ -127,3 +127,39 @@ def bench_platform_setup(name: str, extra: str = "") -> None:
     call_command("migrate_schemas", "--shared", interactive=False, verbosity=0)
     call_command("build_templates", verbosity=0)
     print(f"setup (shared migrations, templates): {time.perf_counter() - start:.1f} s")
+
+
+def bench_pemda(region_code: str, slug: str, employees: int, year: int):
+    """A Pemda from the template "surabaya" with the demo generator's organisation at
+    ``employees`` people, imported the admins' way, a leader account ``pimpinan``, and a
+    year of demo performance data; returns (pemda, seconds to import, seconds to seed,
+    the seed's report). Shared by bench/performance.py and bench/activity.py."""
+    import random
+    import time
+
+    from django.db import connection
+
+    from core.accounts.models import Role, User
+    from core.demo.org import org_generate
+    from core.importing.tabular import write_xlsx
+    from core.org.imports import people_import
+    from core.performance.demo import performance_demo_seed
+    from tenants.models import Region
+    from tenants.services import pemda_provision, pemda_request
+
+    connection.set_schema_to_public()  # a request before left it at its Pemda
+    pemda = pemda_request(region_code=region_code, template_name="surabaya", slug=slug)
+    pemda = pemda_provision(pemda_id=pemda.pk)
+    start = time.perf_counter()
+    org = org_generate(region=Region.objects.get(code=region_code), slug=slug, employees=employees)
+    with pemda:
+        for kind, (headers, rows) in org.tables().items():
+            report = people_import(
+                kind=kind, data=write_xlsx(headers, rows), filename=f"{kind}.xlsx"
+            )
+            assert report.written, report.errors[:3]
+        User.objects.create_user("pimpinan", role=Role.LEADER, name="Wali Kota")
+        imported = time.perf_counter() - start
+        start = time.perf_counter()
+        seeded = performance_demo_seed(year=year, rng=random.Random(f"bench:{slug}"))
+        return pemda, imported, time.perf_counter() - start, seeded

@@ -43,7 +43,7 @@ import sys
 import time
 from pathlib import Path
 
-from _database import bench_django, bench_header
+from _database import bench_django, bench_header, bench_pemda
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -58,37 +58,6 @@ RECOMPUTE_TARGET_S = 30
 BULK_TARGET_MS = 1000
 LOG_TARGET_MS = 100
 VIEW_TARGET_MS = 300
-
-
-def _pemda(region_code: str, slug: str, employees: int, year: int):
-    """A Pemda from the template "surabaya" with the generated organisation and a year of
-    demo performance data; returns (pemda, seconds to import, seconds to seed)."""
-    from django.db import connection
-
-    from core.accounts.models import Role, User
-    from core.demo.org import org_generate
-    from core.importing.tabular import write_xlsx
-    from core.org.imports import people_import
-    from core.performance.demo import performance_demo_seed
-    from tenants.models import Region
-    from tenants.services import pemda_provision, pemda_request
-
-    connection.set_schema_to_public()
-    pemda = pemda_request(region_code=region_code, template_name="surabaya", slug=slug)
-    pemda = pemda_provision(pemda_id=pemda.pk)
-    start = time.perf_counter()
-    org = org_generate(region=Region.objects.get(code=region_code), slug=slug, employees=employees)
-    with pemda:
-        for kind, (headers, rows) in org.tables().items():
-            report = people_import(
-                kind=kind, data=write_xlsx(headers, rows), filename=f"{kind}.xlsx"
-            )
-            assert report.written, report.errors[:3]
-        User.objects.create_user("pimpinan", role=Role.LEADER, name="Wali Kota")
-        imported = time.perf_counter() - start
-        start = time.perf_counter()
-        performance_demo_seed(year=year, rng=random.Random(f"bench:{slug}"))
-        return pemda, imported, time.perf_counter() - start
 
 
 def _month(calendar, today: datetime.date) -> list[datetime.date]:
@@ -371,7 +340,7 @@ def main() -> None:
         call_command("build_templates", verbosity=0)
         year = datetime.date.today().year
         code, slug, _n = BIG
-        pemda, imported, seeded = _pemda(code, slug, args.employees, year)
+        pemda, imported, seeded, _seeded = bench_pemda(code, slug, args.employees, year)
         print(
             f"setup {slug}: {args.employees:,} employees imported in {imported:.1f} s; "
             f"{year}'s SKP and evaluations seeded in {seeded:.1f} s"

@@ -27,13 +27,12 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import random
 import statistics
 import sys
 import time
 from pathlib import Path
 
-from _database import bench_django, bench_header
+from _database import bench_django, bench_header, bench_pemda
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -44,37 +43,6 @@ SMALL = ("15.71", "bench-perf-small", 2_000)  # Kota Jambi
 ASSIGNED = 500
 PAGE_TARGET_MS = 300
 ASSIGN_TARGET_MS = 2000
-
-
-def _pemda(region_code: str, slug: str, employees: int, year: int):
-    """A Pemda from the template "surabaya" with the generated organisation and a year of
-    demo performance data; returns (pemda, seconds to import, seconds to seed, report)."""
-    from django.db import connection
-
-    from core.accounts.models import Role, User
-    from core.demo.org import org_generate
-    from core.importing.tabular import write_xlsx
-    from core.org.imports import people_import
-    from core.performance.demo import performance_demo_seed
-    from tenants.models import Region
-    from tenants.services import pemda_provision, pemda_request
-
-    connection.set_schema_to_public()  # a request before left it at its Pemda
-    pemda = pemda_request(region_code=region_code, template_name="surabaya", slug=slug)
-    pemda = pemda_provision(pemda_id=pemda.pk)
-    start = time.perf_counter()
-    org = org_generate(region=Region.objects.get(code=region_code), slug=slug, employees=employees)
-    with pemda:
-        for kind, (headers, rows) in org.tables().items():
-            report = people_import(
-                kind=kind, data=write_xlsx(headers, rows), filename=f"{kind}.xlsx"
-            )
-            assert report.written, report.errors[:3]
-        User.objects.create_user("pimpinan", role=Role.LEADER, name="Wali Kota")
-        imported = time.perf_counter() - start
-        start = time.perf_counter()
-        seeded = performance_demo_seed(year=year, rng=random.Random(f"bench:{slug}"))
-        return pemda, imported, time.perf_counter() - start, seeded
 
 
 def _largest_opd():
@@ -237,7 +205,7 @@ def main() -> None:
         last_year, period = year - 1, f"{year - 1}-12"
         sizes = {}
         for code, slug, employees in ((*BIG[:2], args.employees), SMALL):
-            pemda, imported, seeded, report = _pemda(code, slug, employees, last_year)
+            pemda, imported, seeded, report = bench_pemda(code, slug, employees, last_year)
             print(
                 f"setup {slug}: {employees:,} employees imported in {imported:.1f} s; "
                 f"{last_year} seeded in {seeded:.1f} s ({report.skps:,} SKP, {report.rhk:,} "
