@@ -75,9 +75,11 @@ from core.accounts.models import Role, User
 from core.activity import rules
 from core.activity.calendar import national_holidays_load
 from core.activity.indices import (
-    DEFAULT_BEHAVIOUR_SCORES,
     month_first,
+    month_perilaku,
     month_recompute,
+    month_score,
+    month_settings,
     person_indices,
     rhk_progress,
 )
@@ -97,12 +99,10 @@ from core.activity.models import (
 )
 from core.activity.rules import AttendanceStatus
 from core.activity.services import calendar_current
-from core.config.selectors import setting_get
 from core.demo.org import EFFECTIVE_MINUTES, NORMS
 from core.org.models import ActivityNorm, Employee, Position, Unit
 from core.org.ranks import JenisJabatan, Jenjang
-from core.performance.calibration import RATED_STATES
-from core.performance.models import Evaluation, Rhk
+from core.performance.models import Rhk
 
 CHUNK = 200  # people whose rows are built and written together
 BATCH = 2000  # rows per INSERT
@@ -901,13 +901,8 @@ class _Seed:
         months = range(1, self.detail_from.month)
         if not months:
             return
-        target = rules.monthly_target_minutes(int(setting_get("abk.effective_minutes", 75000)))
-        weights = (
-            setting_get("performance.individual_weight_percent", 80),
-            setting_get("performance.behaviour_weight_percent", 20),
-        )
-        minimum = setting_get("performance.minimum_monthly_score", 60)
-        scores = setting_get("activity.behaviour_scores", DEFAULT_BEHAVIOUR_SCORES)
+        settings = month_settings()
+        target = settings["target"]
         rows = []
         for month in months:
             first = datetime.date(self.year, month, 1)
@@ -915,11 +910,7 @@ class _Seed:
             days = [d for d in self.days if d.month == month]
             iko = person_indices(period, [person.id for person in new])
             realised = rhk_progress(first, [person.id for person in new])
-            behaviour = dict(
-                Evaluation.objects.filter(period=period, state__in=RATED_STATES).values_list(
-                    "skp__employee_id", "perilaku"
-                )
-            )
+            behaviour = month_perilaku(first, [person.id for person in new])
             for person in new:
                 rng = self._rng("month", person.nip, month)
                 off = person.leave + person.sick + person.travel / 2 + person.absent
@@ -928,13 +919,7 @@ class _Seed:
                 logged = round(worked * self.max_minutes * _clamp(rng.gauss(level, 0.05), 0.2, 1))
                 approved = round(logged * (1 - person.reject))
                 iki = rules.individual_index(approved, target)
-                rating = behaviour.get(person.id)
-                score_b = scores.get(rating) if rating else None
-                score = None
-                if score_b is not None:
-                    score = rules.final_score(
-                        iki, score_b, individual_weight=weights[0], behaviour_weight=weights[1]
-                    )
+                score_b, score, withheld = month_score(iki, behaviour.get(person.id), settings)
                 rows.append(
                     MonthlyIndex(
                         employee_id=person.id,
@@ -950,7 +935,7 @@ class _Seed:
                         rhk=rules.rhk_achievement(realised.get(person.id, ())),
                         behaviour=score_b,
                         score=score,
-                        pay_withheld=score is not None and rules.pay_withheld(score, minimum),
+                        pay_withheld=withheld,
                     )
                 )
         MonthlyIndex.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)

@@ -64,7 +64,8 @@ def _month_last(first: datetime.date) -> datetime.date:
     return following - datetime.timedelta(days=1)
 
 
-def _settings() -> dict:
+def month_settings() -> dict:
+    """The tenant settings a month's indices are computed with."""
     return {
         "target": rules.monthly_target_minutes(int(setting_get("abk.effective_minutes", 75000))),
         "individual_weight": setting_get("performance.individual_weight_percent", 80),
@@ -112,9 +113,9 @@ def kpi_achievements(period: str) -> KpiAchievements:
     return found
 
 
-def organisation_indices(period: str, achievements: KpiAchievements | None = None):
+def organisation_indices(period: str) -> dict[int, Decimal]:
     """{unit id: IKO} of the units with KPIs measured in ``period``: their own KPIs."""
-    achievements = achievements or kpi_achievements(period)
+    achievements = kpi_achievements(period)
     return {
         unit_id: index
         for unit_id, kpis in achievements.units.items()
@@ -169,6 +170,33 @@ def _person_indices(people, achievements, lines) -> dict[int, Decimal | None]:
     return found
 
 
+def month_perilaku(first: datetime.date, employee_ids=None) -> dict[int, str]:
+    """{employee id: perilaku} rated in the Pemda's evaluation period that holds the month
+    of ``first`` (the month itself in the Model Surabaya). One query."""
+    rated = Evaluation.objects.filter(
+        period=period_of(evaluation_period_kind(), first).code, state__in=RATED_STATES
+    )
+    if employee_ids is not None:
+        rated = rated.filter(skp__employee_id__in=list(employee_ids))
+    return dict(rated.values_list("skp__employee_id", "perilaku"))
+
+
+def month_score(iki: Decimal, perilaku: str | None, settings: dict) -> tuple:
+    """(behaviour score, final score, pay withheld) of a month: the perilaku's score by
+    the tenant's table, the final score weighting the IKI against it, the pay flag below
+    the minimum; (None, None, False) without a rated perilaku."""
+    behaviour = settings["behaviour_scores"].get(perilaku) if perilaku else None
+    if behaviour is None:
+        return None, None, False
+    score = rules.final_score(
+        iki,
+        behaviour,
+        individual_weight=settings["individual_weight"],
+        behaviour_weight=settings["behaviour_weight"],
+    )
+    return behaviour, score, rules.pay_withheld(score, settings["minimum"])
+
+
 def rhk_progress(first: datetime.date, employee_ids=None) -> dict[int, list]:
     """{employee id: [each quantitative IKI's progress]} in the Pemda's evaluation period
     that holds the month of ``first`` (the month itself in the Model Surabaya), from the
@@ -200,13 +228,13 @@ def evaluation_follow(evaluation) -> None:
     app): submitted, returned or rated, its owner's months of the period that have begun
     are recomputed by the worker once this commits, when the Pemda keeps the daily log and
     the owner has a month row in that period."""
-    from core.activity.services import today_local
+    from core.activity.services import daily_log_kept, today_local
 
     try:
         period = Period.parse(evaluation.period)
     except ValueError:
         return
-    if not setting_get("performance.daily_activity_log", False):
+    if not daily_log_kept():
         return
     if period.kind != evaluation_period_kind():  # not what the months read (a year's)
         return
@@ -325,15 +353,10 @@ def month_recompute(day: datetime.date, employee_ids=None, *, wait: bool = True)
         if ids is not None:
             people = people.filter(pk__in=ids)
         # What the log's writes do not change, read once.
-        rated = Evaluation.objects.filter(
-            period=period_of(evaluation_period_kind(), first).code, state__in=RATED_STATES
-        )
-        if ids is not None:
-            rated = rated.filter(skp__employee_id__in=ids)
         month = _Month(
             first=first,
-            settings=_settings(),
-            behaviour=dict(rated.values_list("skp__employee_id", "perilaku")),
+            settings=month_settings(),
+            behaviour=month_perilaku(first, ids),
             progress=rhk_progress(first, ids),
         )
         staff = list(people.order_by("pk").values_list("pk", "unit_id", "unit__opd_id"))
@@ -398,16 +421,9 @@ def _chunk_write(month: _Month, staff: list[tuple]) -> None:
         }
         counted = rules.capped_minutes(mine["approved"], caps)
         iki = rules.individual_index(counted, settings["target"])
-        rating = month.behaviour.get(employee_id)
-        behaviour_score = settings["behaviour_scores"].get(rating) if rating else None
-        score = None
-        if behaviour_score is not None:
-            score = rules.final_score(
-                iki,
-                behaviour_score,
-                individual_weight=settings["individual_weight"],
-                behaviour_weight=settings["behaviour_weight"],
-            )
+        behaviour_score, score, withheld = month_score(
+            iki, month.behaviour.get(employee_id), settings
+        )
         rows.append(
             MonthlyIndex(
                 employee_id=employee_id,
@@ -424,7 +440,7 @@ def _chunk_write(month: _Month, staff: list[tuple]) -> None:
                 rhk=rules.rhk_achievement(month.progress.get(employee_id, ())),
                 behaviour=behaviour_score,
                 score=score,
-                pay_withheld=score is not None and rules.pay_withheld(score, settings["minimum"]),
+                pay_withheld=withheld,
             )
         )
     MonthlyIndex.objects.bulk_create(

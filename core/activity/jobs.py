@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 from core.activity.indices import month_recompute_enqueue
-from core.config.selectors import setting_get
 from tenants.dispatch import pemda_job
 
 
@@ -19,11 +18,11 @@ def indices_refresh(pemda) -> dict:
     that does not keep the daily log (``performance.daily_activity_log``) or has neither an
     activity nor a month row since last month."""
     from core.activity.models import Activity, MonthlyIndex
-    from core.activity.services import today_local
+    from core.activity.services import daily_log_kept, today_local
 
     this_month = today_local().replace(day=1)
     last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
-    in_use = setting_get("performance.daily_activity_log", False) and (
+    in_use = daily_log_kept() and (
         Activity.objects.filter(day__gte=last_month).exists()
         or MonthlyIndex.objects.filter(month__gte=last_month).exists()
     )

@@ -147,6 +147,12 @@ def calendar_current(first: date | None = None, last: date | None = None) -> Cal
     )
 
 
+def daily_log_kept(*, fresh: bool = False) -> bool:
+    """Whether the Pemda keeps the daily activity log (the Model Surabaya's templates do:
+    ``performance.daily_activity_log``)."""
+    return bool(setting_get("performance.daily_activity_log", False, fresh=fresh))
+
+
 def today_local() -> date:
     """Today in the Pemda's time zone (activated per request by the tenant middleware)."""
     return timezone.localdate()
@@ -647,7 +653,7 @@ def indices_recompute_request(*, by, month: date) -> int:
     today = today_local()
     if first > today.replace(day=1):
         raise ActivityError(_("%(month)s has not begun yet.") % {"month": f"{first:%m/%Y}"})
-    if not setting_get("performance.daily_activity_log", False):
+    if not daily_log_kept():
         raise ActivityError(_("This Pemda does not keep the daily activity log."))
     if first.year < today.year - 1:  # as attendance: this year and last
         raise ActivityError(

@@ -13,7 +13,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from core.accounts.models import Role, User
 from core.activity.demo import ActivityDemoReport, activity_demo_seed
-from core.config.selectors import setting_get
+from core.activity.services import daily_log_kept
 from core.demo.org import SCALES, org_generate
 from core.demo.pemda import DEMO_PEMDA
 from core.importing.report import ImportReport
@@ -221,7 +221,7 @@ def demo_activity_seed(pemda: Pemda) -> ActivityDemoReport | None:
     """A year of attendance, daily activities, KPI and monthly indices (core.activity.demo)
     for a Pemda that keeps the daily activity log (the Model Surabaya), inside its schema,
     after its performance data; None for the others. Seeding again writes nothing."""
-    if not setting_get("performance.daily_activity_log", False, fresh=True):
+    if not daily_log_kept(fresh=True):
         return None
     year = timezone.localdate(timezone=ZoneInfo(pemda.time_zone)).year
     rng = random.Random(f"sinergi-demo-activity:{pemda.slug}:{year}")
